@@ -1,0 +1,360 @@
+"""The editors' admin: every model editable, history kept, writes routed through ``articles.services``."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import Article, ArticleCredit, ArticleStatus, Issue, Page, Photo, Reporter
+from .search import query_terms
+
+
+def _link(obj, label: str | None = None) -> str:
+    if obj is None:
+        return "—"
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, label or str(obj))
+
+
+class ArticleCreditInline(admin.TabularInline):
+    model = ArticleCredit
+    extra = 0
+    autocomplete_fields = ["reporter"]
+    fields = ["reporter", "role", "order"]
+
+
+class ArticlePhotoInline(admin.TabularInline):
+    model = Photo
+    fk_name = "article"
+    extra = 0
+    fields = ["caption", "photographer", "order"]
+    autocomplete_fields = ["photographer"]
+    show_change_link = True
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """Carries the version the editor loaded, so a save over someone else's newer save is refused."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = ["headline", "kicker", "subheadline", "body", "kind", "status", "duplicate_of"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        expected = cleaned.get("expected_version")
+        if self.instance.pk and expected is not None:
+            current = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            if current is not None and current != expected:
+                raise forms.ValidationError(
+                    f"Someone else saved this article after you opened it (now version {current}, you edited "
+                    f"version {expected}). Your changes were not saved: reload the page and make them again."
+                )
+        return cleaned
+
+
+@admin.register(Article)
+class ArticleAdmin(SimpleHistoryAdmin):
+    form = ArticleAdminForm
+    list_display = ["title", "date", "page_label", "order", "kind", "status", "credit_names", "touched"]
+    list_display_links = ["title"]
+    list_filter = [
+        "status",
+        "kind",
+        "issue__paper",
+        "page__section",
+        ("credits__reporter", admin.RelatedOnlyFieldListFilter),
+        "verified_at",
+        "edited_at",
+    ]
+    list_select_related = ["issue", "page"]
+    date_hierarchy = "issue__publication_date"
+    search_fields = ["headline"]
+    search_help_text = "Headline, body, captions and reporter names (substring; spaces separate words)."
+    autocomplete_fields = ["duplicate_of"]
+    readonly_fields = [
+        "issue_link",
+        "page_link",
+        "order",
+        "version",
+        "edited_by",
+        "edited_at",
+        "verified_by",
+        "verified_at",
+        "fingerprint",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "headline",
+                    "kicker",
+                    "subheadline",
+                    "body",
+                    "kind",
+                    "status",
+                    "duplicate_of",
+                    "expected_version",
+                ]
+            },
+        ),
+        ("Where", {"fields": ["issue_link", "page_link", "order"]}),
+        (
+            "Ownership",
+            {
+                "fields": [
+                    "version",
+                    "edited_by",
+                    "edited_at",
+                    "verified_by",
+                    "verified_at",
+                    "fingerprint",
+                    "created_at",
+                    "updated_at",
+                ],
+                "classes": ["collapse"],
+            },
+        ),
+    ]
+    inlines = [ArticleCreditInline, ArticlePhotoInline]
+    actions = ["publish", "withdraw", "verify"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("credits__reporter")
+
+    def has_add_permission(self, request):
+        """Articles come from imports (and, later, from an editor's split or unassigned text), not from a blank form."""
+        return False
+
+    def get_search_results(self, request, queryset, search_term):
+        """Search the normalised search document, so "宫卫 红" or a name split by a line break still matches."""
+        for term in query_terms(search_term):
+            queryset = queryset.filter(search_document__contains=term)
+        return queryset, False
+
+    @admin.display(description="headline", ordering="headline")
+    def title(self, article: Article) -> str:
+        return str(article)
+
+    @admin.display(description="date", ordering="issue__publication_date")
+    def date(self, article: Article):
+        return article.issue.publication_date
+
+    @admin.display(description="page", ordering="page__index")
+    def page_label(self, article: Article) -> str:
+        return article.page.number or f"p{article.page.index}"
+
+    @admin.display(description="reporters")
+    def credit_names(self, article: Article) -> str:
+        return "、".join(f"{c.reporter.name}({c.role})" for c in article.credits.all())
+
+    @admin.display(description="edited", boolean=True)
+    def touched(self, article: Article) -> bool:
+        return article.is_touched
+
+    @admin.display(description="issue")
+    def issue_link(self, article: Article) -> str:
+        return _link(article.issue)
+
+    @admin.display(description="page")
+    def page_link(self, article: Article) -> str:
+        return _link(article.page)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name in services.EDITABLE_ARTICLE_FIELDS}
+        if data:
+            services.article_update(
+                article=obj, user=request.user, data=data, expected_version=form.cleaned_data.get("expected_version")
+            )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if any(formset.has_changed() for formset in formsets) and not form.changed_data:
+            services.article_update(article=form.instance, user=request.user, data={}, change_reason="credits/photos")
+        else:
+            services.article_refresh_search_document(article=form.instance)
+
+    @admin.action(description="Publish selected articles", permissions=["change"])
+    def publish(self, request, queryset):
+        changed = services.article_set_status(articles=queryset, status=ArticleStatus.PUBLISHED, user=request.user)
+        self.message_user(request, f"{changed} article(s) published.", messages.SUCCESS)
+
+    @admin.action(description="Withdraw selected articles (hide from the public)", permissions=["change"])
+    def withdraw(self, request, queryset):
+        changed = services.article_set_status(articles=queryset, status=ArticleStatus.WITHDRAWN, user=request.user)
+        self.message_user(request, f"{changed} article(s) withdrawn.", messages.SUCCESS)
+
+    @admin.action(description="Mark selected articles as verified", permissions=["change"])
+    def verify(self, request, queryset):
+        count = services.article_verify(articles=queryset, user=request.user)
+        self.message_user(request, f"{count} article(s) verified.", messages.SUCCESS)
+
+
+class PageArticleInline(admin.TabularInline):
+    model = Article
+    fk_name = "page"
+    extra = 0
+    fields = ["order", "headline", "kind", "status"]
+    readonly_fields = ["order", "headline", "kind", "status"]
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PagePhotoInline(admin.TabularInline):
+    model = Photo
+    fk_name = "page"
+    extra = 0
+    fields = ["order", "caption", "photographer", "article"]
+    autocomplete_fields = ["photographer", "article"]
+    show_change_link = True
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "issue", "index", "number", "section", "article_count", "unassigned_count"]
+    list_filter = ["issue__paper", "section", "issue__publication_date"]
+    list_select_related = ["issue"]
+    search_fields = ["section", "number", "issue__source_name"]
+    readonly_fields = ["issue", "index", "first_line", "raw_text_view", "unassigned_view", "furniture_view"]
+    fields = [
+        "issue",
+        "index",
+        "number",
+        "section",
+        "printed_date",
+        "staff",
+        "first_line",
+        "unassigned_view",
+        "furniture_view",
+        "raw_text_view",
+    ]
+    inlines = [PageArticleInline, PagePhotoInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_total=Count("articles"))
+
+    @admin.display(description="articles", ordering="article_total")
+    def article_count(self, page: Page) -> int:
+        return page.article_total
+
+    @admin.display(description="unassigned")
+    def unassigned_count(self, page: Page) -> int:
+        return len(page.unassigned or [])
+
+    @admin.display(description="raw text (verbatim)")
+    def raw_text_view(self, page: Page) -> str:
+        return format_html(
+            '<pre style="white-space: pre-wrap; max-height: 40em; overflow: auto">{}</pre>', page.raw_text
+        )
+
+    @admin.display(description="unassigned text")
+    def unassigned_view(self, page: Page) -> str:
+        if not page.unassigned:
+            return "— (everything was placed)"
+        return format_html_join(
+            "", '<p style="background:#fff3cd;padding:2px 4px">{}</p>', ((text,) for text in page.unassigned)
+        )
+
+    @admin.display(description="page furniture")
+    def furniture_view(self, page: Page) -> str:
+        return " · ".join(page.furniture or []) or "—"
+
+
+class IssuePageInline(admin.TabularInline):
+    model = Page
+    extra = 0
+    fields = ["index", "number", "section", "printed_date"]
+    show_change_link = True
+
+
+@admin.register(Issue)
+class IssueAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "paper", "publication_date", "edition", "source_name", "page_total", "imported_at"]
+    list_filter = ["paper", "edition", "imported_at"]
+    date_hierarchy = "publication_date"
+    search_fields = ["paper", "source_name", "sha256"]
+    readonly_fields = ["source_name", "sha256", "encoding", "size_bytes", "imported_at"]
+    inlines = [IssuePageInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(pages_total=Count("pages"))
+
+    @admin.display(description="pages", ordering="pages_total")
+    def page_total(self, issue: Issue) -> int:
+        return issue.pages_total
+
+
+@admin.register(Photo)
+class PhotoAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "photographer", "article", "page", "order"]
+    list_filter = ["issue__paper", ("photographer", admin.RelatedOnlyFieldListFilter), "page__section"]
+    list_select_related = ["photographer", "article", "page__issue"]
+    search_fields = ["caption", "photographer__name"]
+    autocomplete_fields = ["photographer", "article"]
+    fields = ["caption", "photographer", "article", "order", "page", "issue"]
+    readonly_fields = ["page", "issue"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        data = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in {"caption", "photographer", "article"}
+        }
+        services.photo_update(photo=obj, user=request.user, data=data)
+
+
+@admin.register(Reporter)
+class ReporterAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "credit_total", "photo_total", "created_at"]
+    search_fields = ["name"]
+    readonly_fields = ["created_at", "recent_articles"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(credits_total=Count("credits", distinct=True), photos_total=Count("photos", distinct=True))
+        )
+
+    @admin.display(description="credits", ordering="credits_total")
+    def credit_total(self, reporter: Reporter) -> int:
+        return reporter.credits_total
+
+    @admin.display(description="photos", ordering="photos_total")
+    def photo_total(self, reporter: Reporter) -> int:
+        return reporter.photos_total
+
+    @admin.display(description="recent articles")
+    def recent_articles(self, reporter: Reporter) -> str:
+        credits = reporter.credits.select_related("article").order_by("-article_id")[:20]
+        return (
+            format_html_join("", "<div>{} {}</div>", ((credit.role, _link(credit.article)) for credit in credits))
+            or "—"
+        )

@@ -1,0 +1,131 @@
+"""django-filter FilterSets of the API: date ranges, paper, page, section, kind, reporter, search."""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django.db.models import Q, QuerySet
+
+from .models import Article, ArticleKind, ArticleStatus, Issue, Page, Photo, Reporter, Role
+from .search import query_terms
+
+
+def _reporter_q(value: str, prefix: str) -> Q:
+    """A reporter given by id or by name (inner spaces ignored: "韦 冰" is 韦冰)."""
+    value = value.strip()
+    if value.isdigit():
+        return Q(**{f"{prefix}id": int(value)})
+    return Q(**{f"{prefix}name": "".join(value.split())})
+
+
+class ArticleFilter(filters.FilterSet):
+    q = filters.CharFilter(
+        method="filter_q",
+        label="Search headline, kicker, subheadline, body, captions and reporter names (substring; words separated "
+        'by spaces must all occur; "quoted phrases" as written)',
+    )
+    date = filters.DateFilter(field_name="issue__publication_date", label="Publication date (YYYY-MM-DD)")
+    date_from = filters.DateFilter(
+        field_name="issue__publication_date", lookup_expr="gte", label="Published on or after"
+    )
+    date_to = filters.DateFilter(
+        field_name="issue__publication_date", lookup_expr="lte", label="Published on or before"
+    )
+    year = filters.NumberFilter(field_name="issue__publication_date", lookup_expr="year")
+    paper = filters.CharFilter(field_name="issue__paper", lookup_expr="iexact")
+    issue = filters.NumberFilter(field_name="issue_id")
+    page_number = filters.CharFilter(
+        field_name="page__number", lookup_expr="iexact", label="Printed page number, e.g. A08"
+    )
+    page_id = filters.NumberFilter(field_name="page_id")
+    section = filters.CharFilter(field_name="page__section", lookup_expr="icontains")
+    kind = filters.MultipleChoiceFilter(choices=ArticleKind.choices)
+    status = filters.MultipleChoiceFilter(choices=ArticleStatus.choices, label="Status (editors only see others)")
+    reporter = filters.CharFilter(method="filter_reporter", label="Reporter id or name")
+    role = filters.ChoiceFilter(choices=Role.choices, method="filter_role", label="Role of the reporter filter")
+    has_photos = filters.BooleanFilter(method="filter_has_photos")
+    is_duplicate = filters.BooleanFilter(field_name="duplicate_of", lookup_expr="isnull", exclude=True)
+    verified = filters.BooleanFilter(field_name="verified_at", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = Article
+        fields = []
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        for term in query_terms(value):
+            queryset = queryset.filter(search_document__contains=term)
+        return queryset
+
+    def filter_reporter(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        condition = _reporter_q(value, "credits__reporter__")
+        role = self.data.get("role")
+        if role:
+            condition &= Q(credits__role=role)
+        return queryset.filter(condition).distinct()
+
+    def filter_role(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if self.data.get("reporter"):
+            return queryset  # applied together with the reporter
+        return queryset.filter(credits__role=value).distinct()
+
+    def filter_has_photos(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset.filter(photos__isnull=not value).distinct()
+
+
+class IssueFilter(filters.FilterSet):
+    date_from = filters.DateFilter(field_name="publication_date", lookup_expr="gte")
+    date_to = filters.DateFilter(field_name="publication_date", lookup_expr="lte")
+    year = filters.NumberFilter(field_name="publication_date", lookup_expr="year")
+    paper = filters.CharFilter(field_name="paper", lookup_expr="iexact")
+    edition = filters.CharFilter(field_name="edition", lookup_expr="iexact")
+
+    class Meta:
+        model = Issue
+        fields = ["publication_date"]
+
+
+class PageFilter(filters.FilterSet):
+    issue = filters.NumberFilter(field_name="issue_id")
+    number = filters.CharFilter(field_name="number", lookup_expr="iexact")
+    section = filters.CharFilter(field_name="section", lookup_expr="icontains")
+    paper = filters.CharFilter(field_name="issue__paper", lookup_expr="iexact")
+    date_from = filters.DateFilter(field_name="issue__publication_date", lookup_expr="gte")
+    date_to = filters.DateFilter(field_name="issue__publication_date", lookup_expr="lte")
+
+    class Meta:
+        model = Page
+        fields = []
+
+
+class PhotoFilter(filters.FilterSet):
+    issue = filters.NumberFilter(field_name="issue_id")
+    page = filters.NumberFilter(field_name="page_id")
+    article = filters.NumberFilter(field_name="article_id")
+    standalone = filters.BooleanFilter(field_name="article", lookup_expr="isnull")
+    photographer = filters.CharFilter(method="filter_photographer", label="Photographer id or name")
+    date_from = filters.DateFilter(field_name="issue__publication_date", lookup_expr="gte")
+    date_to = filters.DateFilter(field_name="issue__publication_date", lookup_expr="lte")
+    q = filters.CharFilter(field_name="caption", lookup_expr="icontains", label="Caption contains")
+
+    class Meta:
+        model = Photo
+        fields = []
+
+    def filter_photographer(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(_reporter_q(value, "photographer__"))
+
+
+class ReporterFilter(filters.FilterSet):
+    name = filters.CharFilter(method="filter_name", label="Name contains (spaces ignored)")
+    role = filters.ChoiceFilter(choices=Role.choices, method="filter_role")
+
+    class Meta:
+        model = Reporter
+        fields = []
+
+    def filter_name(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(name__contains="".join(value.split()))
+
+    def filter_role(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == Role.PHOTOGRAPHER:
+            return queryset.filter(Q(credits__role=value) | Q(photos__isnull=False)).distinct()
+        return queryset.filter(credits__role=value).distinct()

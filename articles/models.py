@@ -1,0 +1,211 @@
+"""The curated archive: Issue → Page → Article / Photo, with Reporter credits.
+
+Every imported object remembers where it came from (character spans into ``Page.raw_text``) so that the
+editors' side-by-side view, re-imports and the conservation check can work from the raw text. Articles
+record editor ownership (who changed or verified them, and a version number for optimistic concurrency),
+and django-simple-history keeps every change of articles, photos, credits and reporters.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+
+class Role(models.TextChoices):
+    REPORTER = "记者", "记者 (reporter)"
+    CORRESPONDENT = "通讯员", "通讯员 (correspondent)"
+    AUTHOR = "作者", "作者 (author)"
+    PHOTOGRAPHER = "摄影", "摄影 (photographer)"
+
+
+class ArticleKind(models.TextChoices):
+    NEWS = "news", "news"
+    BRIEF = "brief", "brief"
+    FEATURE = "feature", "feature"
+    COMMENTARY = "commentary", "commentary"
+    COLUMN = "column", "column"
+
+
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", "draft (not public)"
+    PUBLISHED = "published", "published"
+    WITHDRAWN = "withdrawn", "withdrawn (not public)"
+
+
+class Issue(models.Model):
+    """One imported raw file: one issue (or section) of a paper."""
+
+    paper = models.CharField(max_length=100, blank=True, db_index=True)
+    publication_date = models.DateField(null=True, blank=True, db_index=True)
+    edition = models.CharField(max_length=100, blank=True)
+    source_name = models.CharField(max_length=255, help_text="File name the issue was imported from.")
+    sha256 = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the raw bytes.")
+    encoding = models.CharField(max_length=40, default="utf-8")
+    size_bytes = models.PositiveIntegerField(default=0)
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-publication_date", "-id"]
+        indexes = [models.Index(fields=["paper", "publication_date"], name="issue_paper_date")]
+
+    def __str__(self) -> str:
+        date = self.publication_date.isoformat() if self.publication_date else "undated"
+        return f"{self.paper or 'unknown paper'} {date} ({self.source_name})"
+
+
+class Page(models.Model):
+    """A page of an issue, with its raw text kept verbatim and the import's segmentation of it."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="pages")
+    index = models.PositiveSmallIntegerField(help_text="1-based position of the page in the file.")
+    number = models.CharField(max_length=20, blank=True, help_text="Printed page number, e.g. A08.")
+    section = models.CharField(max_length=100, blank=True, db_index=True)
+    printed_date = models.DateField(null=True, blank=True)
+    staff = models.JSONField(default=dict, blank=True, help_text="编辑/校对/组版 as printed.")
+    raw_text = models.TextField(help_text="The page's text exactly as decoded from the file.")
+    first_line = models.PositiveIntegerField(default=1, help_text="Line of the file where the page starts.")
+    furniture = models.JSONField(
+        default=list, blank=True, help_text="Page furniture (section names, banners, date and staff lines)."
+    )
+    unassigned = models.JSONField(
+        default=list, blank=True, help_text="Text the segmenter could not place, for an editor to assign."
+    )
+    segments = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The import's segmentation: [kind, start, end, article order or null, photo order or null].",
+    )
+
+    class Meta:
+        ordering = ["issue", "index"]
+        constraints = [models.UniqueConstraint(fields=["issue", "index"], name="page_unique_index")]
+
+    def __str__(self) -> str:
+        label = self.number or f"p{self.index}"
+        return f"{label} {self.section}".strip() + f" · {self.issue}"
+
+
+class Reporter(models.Model):
+    """One person who writes or photographs for the paper. Names are stored without inner spaces."""
+
+    name = models.CharField(max_length=50, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PublishedArticleQuerySet(models.QuerySet):
+    def public(self) -> PublishedArticleQuerySet:
+        """What anonymous readers may see: published, and not a second printed copy."""
+        return self.filter(status=ArticleStatus.PUBLISHED, duplicate_of__isnull=True)
+
+
+class Article(models.Model):
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="articles")
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="articles")
+    order = models.PositiveSmallIntegerField(help_text="Position on the page, from 0.")
+    headline = models.CharField(max_length=500, blank=True)
+    kicker = models.CharField(max_length=500, blank=True, help_text="引题 printed above the headline.")
+    subheadline = models.CharField(max_length=500, blank=True, help_text="副题 printed below the headline.")
+    body = models.TextField(blank=True, help_text="Paragraphs separated by a blank line.")
+    kind = models.CharField(max_length=20, choices=ArticleKind.choices, default=ArticleKind.NEWS, db_index=True)
+    status = models.CharField(
+        max_length=20, choices=ArticleStatus.choices, default=ArticleStatus.PUBLISHED, db_index=True
+    )
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
+    )
+    reporters = models.ManyToManyField(Reporter, through="ArticleCredit", related_name="articles", blank=True)
+
+    fingerprint = models.CharField(
+        max_length=40, db_index=True, help_text="SHA-1 of the normalised body: matches articles across re-imports."
+    )
+    source_spans = models.JSONField(
+        default=list, blank=True, help_text="[kind, start, end] spans of the page's raw text this article came from."
+    )
+    search_document = models.TextField(
+        blank=True, help_text="Normalised headline, kicker, subheadline, body, captions and reporter names."
+    )
+    search_tokens = models.TextField(
+        blank=True, help_text="jieba words of headline and body, space-separated: whole-word ranking and keywords."
+    )
+
+    # Editor ownership: a re-import never re-segments an article an editor has touched or verified.
+    version = models.PositiveIntegerField(default=1)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    edited_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["search_document", "search_tokens", "updated_at"])
+    objects = PublishedArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["issue", "page__index", "order"]
+        indexes = [
+            models.Index(fields=["page", "order"], name="article_page_order"),
+            models.Index(fields=["issue", "status"], name="article_issue_status"),
+            models.Index(fields=["status", "-id"], name="article_public", condition=Q(duplicate_of__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return self.headline or (self.body[:30] + "…" if len(self.body) > 30 else self.body) or f"article {self.pk}"
+
+    @property
+    def is_touched(self) -> bool:
+        """Has an editor changed or verified it? Then imports leave it alone."""
+        return self.edited_at is not None or self.verified_at is not None
+
+
+class ArticleCredit(models.Model):
+    """A reporter credited on an article, in a role, in printed order."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="credits")
+    reporter = models.ForeignKey(Reporter, on_delete=models.PROTECT, related_name="credits")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["article", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "reporter", "role"], name="credit_unique_role"),
+        ]
+        indexes = [models.Index(fields=["reporter", "role"], name="credit_reporter_role")]
+
+    def __str__(self) -> str:
+        return f"{self.role} {self.reporter}"
+
+
+class Photo(models.Model):
+    """A photo on a page, known by its caption; linked to the article it illustrates when that is clear."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="photos")
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="photos")
+    article = models.ForeignKey(Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="photos")
+    order = models.PositiveSmallIntegerField(default=0)
+    caption = models.TextField(blank=True)
+    photographer = models.ForeignKey(Reporter, on_delete=models.SET_NULL, null=True, blank=True, related_name="photos")
+    source_spans = models.JSONField(default=list, blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["page", "order"]
+
+    def __str__(self) -> str:
+        return self.caption[:40] or f"photo {self.pk}"

@@ -1,0 +1,187 @@
+"""Representations of the archive for the API: lean list rows, full detail documents."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .models import Article, ArticleCredit, Issue, Page, Photo, Reporter
+from .selectors import can_see_unpublished, reporter_roles
+
+EXCERPT_CHARS = 120
+
+
+class ReporterRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Reporter
+        fields = ["id", "name"]
+
+
+class CreditSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="reporter.id", read_only=True)
+    name = serializers.CharField(source="reporter.name", read_only=True)
+
+    class Meta:
+        model = ArticleCredit
+        fields = ["id", "name", "role"]
+
+
+class PageRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Page
+        fields = ["id", "index", "number", "section"]
+
+
+class PhotoSerializer(serializers.ModelSerializer):
+    photographer = ReporterRefSerializer(read_only=True)
+
+    class Meta:
+        model = Photo
+        fields = ["id", "issue", "page", "article", "order", "caption", "photographer"]
+
+
+class ArticleListSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="article-detail")
+    date = serializers.DateField(source="issue.publication_date", read_only=True)
+    paper = serializers.CharField(source="issue.paper", read_only=True)
+    page = PageRefSerializer(read_only=True)
+    reporters = CreditSerializer(source="credits", many=True, read_only=True)
+    excerpt = serializers.SerializerMethodField()
+    photo_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "url",
+            "issue",
+            "date",
+            "paper",
+            "page",
+            "order",
+            "headline",
+            "kicker",
+            "subheadline",
+            "kind",
+            "status",
+            "reporters",
+            "excerpt",
+            "photo_count",
+            "duplicate_of",
+        ]
+
+    def get_excerpt(self, article: Article) -> str:
+        first = article.body.split("\n\n", 1)[0]
+        return first if len(first) <= EXCERPT_CHARS else first[:EXCERPT_CHARS] + "…"
+
+
+class ArticleDetailSerializer(ArticleListSerializer):
+    photos = PhotoSerializer(many=True, read_only=True)
+    paragraphs = serializers.SerializerMethodField()
+    verified = serializers.SerializerMethodField()
+
+    class Meta(ArticleListSerializer.Meta):
+        fields = [
+            *ArticleListSerializer.Meta.fields,
+            "body",
+            "paragraphs",
+            "photos",
+            "verified",
+            "version",
+            "updated_at",
+        ]
+
+    def get_paragraphs(self, article: Article) -> list[str]:
+        return [p for p in article.body.split("\n\n") if p.strip()]
+
+    def get_verified(self, article: Article) -> bool:
+        return article.verified_at is not None
+
+
+class IssueListSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="issue-detail")
+    page_count = serializers.IntegerField(read_only=True)
+    article_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Issue
+        fields = [
+            "id",
+            "url",
+            "paper",
+            "publication_date",
+            "edition",
+            "source_name",
+            "page_count",
+            "article_count",
+            "imported_at",
+        ]
+
+
+class PageListSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="page-detail")
+    date = serializers.DateField(source="issue.publication_date", read_only=True)
+    paper = serializers.CharField(source="issue.paper", read_only=True)
+    article_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Page
+        fields = ["id", "url", "issue", "index", "number", "section", "date", "paper", "printed_date", "article_count"]
+
+
+class IssueDetailSerializer(IssueListSerializer):
+    pages = serializers.SerializerMethodField()
+
+    class Meta(IssueListSerializer.Meta):
+        fields = [*IssueListSerializer.Meta.fields, "encoding", "sha256", "pages"]
+
+    @extend_schema_field(PageListSerializer(many=True))
+    def get_pages(self, issue: Issue) -> list[dict]:
+        from .selectors import page_list
+
+        pages = page_list(user=self.context["request"].user).filter(issue=issue)
+        return PageListSerializer(pages, many=True, context=self.context).data
+
+
+class PageDetailSerializer(PageListSerializer):
+    articles = ArticleListSerializer(many=True, read_only=True)
+    photos = PhotoSerializer(many=True, read_only=True)
+    raw_text = serializers.SerializerMethodField()
+    unassigned = serializers.SerializerMethodField()
+
+    class Meta(PageListSerializer.Meta):
+        fields = [*PageListSerializer.Meta.fields, "staff", "furniture", "articles", "photos", "raw_text", "unassigned"]
+
+    def _editor(self) -> bool:
+        return can_see_unpublished(self.context["request"].user)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_raw_text(self, page: Page) -> str | None:
+        """Only editors see the raw text: it also holds withdrawn and unpublished articles."""
+        return page.raw_text if self._editor() else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_unassigned(self, page: Page) -> list | None:
+        return page.unassigned if self._editor() else None
+
+
+class ReporterListSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="reporter-detail")
+    article_count = serializers.IntegerField(read_only=True)
+    photo_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Reporter
+        fields = ["id", "url", "name", "article_count", "photo_count"]
+
+
+class ReporterDetailSerializer(ReporterListSerializer):
+    roles = serializers.SerializerMethodField()
+
+    class Meta(ReporterListSerializer.Meta):
+        fields = [*ReporterListSerializer.Meta.fields, "roles"]
+
+    @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
+    def get_roles(self, reporter: Reporter) -> dict[str, int]:
+        return reporter_roles(reporter=reporter, user=self.context["request"].user)

@@ -1,0 +1,158 @@
+"""Writes of the curated archive, as editors make them. Views, admin and commands call these.
+
+Every write that changes an article marks it as the editors' (``edited_by``/``edited_at``) and bumps its
+``version``; a save based on an older version is refused (optimistic concurrency) instead of silently
+overwriting another editor's work. django-simple-history records each change with its author.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from importer.parsing.tokens import tokenise_article
+
+from .models import Article, ArticleStatus, Photo, Reporter
+from .search import build_search_document
+
+#: Fields of an article an editor may change through ``article_update``.
+EDITABLE_ARTICLE_FIELDS = frozenset({"headline", "kicker", "subheadline", "body", "kind", "status", "duplicate_of"})
+
+
+class ConcurrentEditError(Exception):
+    """Another editor saved the article since this one was loaded."""
+
+    def __init__(self, article: Article, expected: int):
+        self.article = article
+        self.expected = expected
+        super().__init__(
+            f"Article {article.pk} was changed by someone else (now version {article.version}, you edited "
+            f"version {expected}). Reload it, then make your change again."
+        )
+
+
+def article_search_document(*, article: Article) -> str:
+    captions = [photo.caption for photo in article.photos.all()]
+    names = [credit.reporter.name for credit in article.credits.select_related("reporter")]
+    return build_search_document(
+        headline=article.headline,
+        kicker=article.kicker,
+        subheadline=article.subheadline,
+        body=article.body,
+        captions=captions,
+        reporter_names=names,
+    )
+
+
+def article_refresh_search_document(*, article: Article) -> Article:
+    """Recompute the search document and jieba words after an edit (no history row: both are derived)."""
+    document = article_search_document(article=article)
+    tokens = " ".join(
+        tokenise_article(
+            kicker=article.kicker, headline=article.headline, subheadline=article.subheadline, body=article.body
+        )
+    )
+    if document != article.search_document or tokens != article.search_tokens:
+        Article.objects.filter(pk=article.pk).update(search_document=document, search_tokens=tokens)
+        article.search_document, article.search_tokens = document, tokens
+    return article
+
+
+@transaction.atomic
+def article_update(
+    *,
+    article: Article,
+    user: AbstractBaseUser | None,
+    data: dict[str, Any],
+    expected_version: int | None = None,
+    change_reason: str = "",
+) -> Article:
+    """Change an article's fields as an editor; refuse if ``expected_version`` is stale."""
+    unknown = set(data) - EDITABLE_ARTICLE_FIELDS
+    if unknown:
+        raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
+    current = Article.objects.select_for_update().get(pk=article.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise ConcurrentEditError(current, expected_version)
+    for name, value in data.items():
+        setattr(article, name, value if value is not None or name == "duplicate_of" else "")
+    article.version = current.version + 1
+    article.edited_by = user if user is not None and user.is_authenticated else None
+    article.edited_at = timezone.now()
+    article._change_reason = change_reason or "edited"
+    article._history_user = article.edited_by
+    article.save()
+    return article_refresh_search_document(article=article)
+
+
+@transaction.atomic
+def article_set_status(
+    *, articles: Iterable[Article], status: str, user: AbstractBaseUser | None, change_reason: str = ""
+) -> int:
+    """Publish or withdraw articles (bulk), recording who did it."""
+    if status not in ArticleStatus.values:
+        raise ValueError(f"unknown status {status!r}")
+    changed = 0
+    for article in articles:
+        if article.status == status:
+            continue
+        article_update(article=article, user=user, data={"status": status}, change_reason=change_reason or status)
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def article_verify(*, articles: Iterable[Article], user: AbstractBaseUser) -> int:
+    """Mark articles as checked by an editor: imports will not re-segment them any more."""
+    now = timezone.now()
+    count = 0
+    for article in articles:
+        current = Article.objects.select_for_update().get(pk=article.pk)
+        current.verified_by = user
+        current.verified_at = now
+        current.version += 1
+        current._change_reason = "verified"
+        current._history_user = user
+        current.save(update_fields=["verified_by", "verified_at", "version", "updated_at"])
+        count += 1
+    return count
+
+
+def article_mark_duplicate(*, article: Article, original: Article, user: AbstractBaseUser | None) -> Article:
+    if original.pk == article.pk:
+        raise ValueError("an article cannot duplicate itself")
+    if original.duplicate_of_id is not None:
+        original = original.duplicate_of
+    return article_update(article=article, user=user, data={"duplicate_of": original}, change_reason="duplicate")
+
+
+@transaction.atomic
+def photo_update(*, photo: Photo, user: AbstractBaseUser | None, data: dict[str, Any]) -> Photo:
+    """Edit a caption, photographer or the article a photo illustrates; keeps search documents current."""
+    allowed = {"caption", "photographer", "article"}
+    unknown = set(data) - allowed
+    if unknown:
+        raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
+    previous_article_id = Photo.objects.filter(pk=photo.pk).values_list("article_id", flat=True).first()
+    for name, value in data.items():
+        setattr(photo, name, value)
+    photo.edited_at = timezone.now()
+    photo._change_reason = "edited"
+    photo._history_user = user if user is not None and user.is_authenticated else None
+    photo.save()
+    for article_id in {previous_article_id, photo.article_id} - {None}:
+        article_refresh_search_document(article=Article.objects.get(pk=article_id))
+    return photo
+
+
+def reporter_get_or_create(*, name: str) -> Reporter:
+    """Reporter by name; names are stored without inner spaces ("韦 冰" is 韦冰)."""
+    clean = "".join(name.split())
+    if not clean:
+        raise ValueError("a reporter needs a name")
+    reporter, _ = Reporter.objects.get_or_create(name=clean)
+    return reporter

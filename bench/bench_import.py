@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Import benchmark: N synthetic issues into a fresh PostgreSQL database, next to the jieba floor.
+
+Prints, for --jobs 1 and --jobs 2: wall time, pages/s, articles/s and the peak memory of the import
+process tree; and the floor: jieba's tokenisation (lcut_for_search) of the same files' text in one
+process. Targets (issue 6): --jobs 1 within 1.5x of the floor, --jobs 2 at least 1.7x faster than
+--jobs 1, peak memory flat in the number of files.
+
+usage: bench/bench_import.py [--files 1000] [--jobs 1 2] [--database-url postgres://postgres@127.0.0.1:5432/postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+def jieba_floor(files: list[Path]) -> tuple[float, int]:
+    """Seconds jieba needs to tokenise the text of all files in one process (start-up excluded)."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    texts = [path.read_text(encoding="utf-8") for path in files]
+    started = time.perf_counter()
+    for text in texts:
+        jieba.lcut_for_search("".join(text.split()))
+    return time.perf_counter() - started, sum(len(t.encode()) for t in texts)
+
+
+def tree_rss_kib(pid: int) -> int:
+    """Resident memory of a process and all its descendants (Linux /proc)."""
+    total = 0
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(entry))
+        except (OSError, ValueError, IndexError):
+            continue
+    stack = [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/status") as handle:
+                match = re.search(r"VmRSS:\s+(\d+)", handle.read())
+            total += int(match.group(1)) if match else 0
+        except OSError:
+            pass
+        stack.extend(children.get(current, []))
+    return total
+
+
+def run_measured(cmd: list[str], env: dict) -> tuple[float, int, str]:
+    started = time.perf_counter()
+    process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, tree_rss_kib(process.pid))
+            stop.wait(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output, _ = process.communicate()
+    elapsed = time.perf_counter() - started
+    stop.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"command failed ({process.returncode}): {' '.join(cmd)}\n{output[-3000:]}")
+    return elapsed, peak, output
+
+
+def fresh_database(admin_url: str, name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--files", type=int, nargs="+", default=[1000])
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_ADMIN_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+    )
+    parser.add_argument("--keep", type=Path, help="generate into (and keep) this directory")
+    args = parser.parse_args()
+
+    print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
+    for count in args.files:
+        workdir = args.keep or Path(tempfile.mkdtemp(prefix="bench-import-"))
+        data = workdir / f"issues-{count}"
+        if not data.exists():
+            subprocess.run([PY, "bench/generate_issues.py", str(data), str(count)], cwd=ROOT, check=True)
+        files = sorted(data.rglob("*.txt"))
+        floor, size = jieba_floor(files)
+        print(f"\n{count} files, {size / 1e6:.1f} MB of text")
+        print(f"  floor  jieba lcut_for_search in one process: {floor:.1f} s ({size / 1e6 / floor:.2f} MB/s)")
+        base = None
+        for jobs in args.jobs:
+            url = fresh_database(args.database_url, "newsroom_bench")
+            env = {**os.environ, "DATABASE_URL": url, "DJANGO_SECRET_KEY": "bench-only-secret", "NEWSROOM_HTTPS": "0"}
+            subprocess.run([PY, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+            elapsed, peak, output = run_measured(
+                [PY, "manage.py", "import_issue", str(data), "--jobs", str(jobs), "--no-progress", "-v", "0"], env
+            )
+            summary = output.strip().splitlines()[-1]
+            pages = int(re.search(r"(\d+) pages", summary).group(1))
+            articles = int(re.search(r"(\d+) articles", summary).group(1))
+            base = base or elapsed
+            print(
+                f"  --jobs {jobs}: {elapsed:.1f} s, {pages / elapsed:.0f} pages/s, "
+                f"{articles / elapsed:.0f} articles/s, "
+                f"peak RSS {peak / 1024:.0f} MB, {elapsed / floor:.2f}x the floor, speed-up {base / elapsed:.2f}x"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

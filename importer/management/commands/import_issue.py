@@ -1,0 +1,152 @@
+"""``manage.py import_issue PATH [PATH ...]``: import raw e-paper text files into the archive.
+
+A thin command: it parses options, calls the import services, reports what they did, and turns
+domain errors into CommandError (a non-zero exit status).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shlex
+import sys
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from importer import services
+from importer.models import EventResult
+from importer.parsing import ImportInputError, issue_to_contract
+from importer.parsing.files import discover, parse_sources
+
+
+def iso_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(f"--date {value!r} is not a date in the form YYYY-MM-DD") from error
+
+
+class Command(BaseCommand):
+    help = "Import e-paper text files (a directory means every .txt file below it) into Issue/Page/Article/Photo."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", help="raw issue files or directories of them")
+        parser.add_argument("--date", type=str, help="publication date YYYY-MM-DD (overrides the text)")
+        parser.add_argument("--paper", help="paper name (overrides the text)")
+        parser.add_argument("--edition", help="edition label, e.g. a district edition")
+        parser.add_argument("--dry-run", action="store_true", help="parse and segment only; write nothing")
+        parser.add_argument("--json", action="store_true", help="with --dry-run: print the segmentation as JSON")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="re-import files already imported; articles an editor touched are kept and reported",
+        )
+        parser.add_argument("--jobs", type=int, default=1, help="parse in N worker processes (default 1)")
+        parser.add_argument("--max-bytes", type=int, default=None, help="refuse files larger than this")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
+
+    def handle(self, *args, **options) -> None:
+        if options["json"] and not options["dry_run"]:
+            raise CommandError("--json goes with --dry-run")
+        if options["jobs"] < 1:
+            raise CommandError("--jobs must be 1 or more")
+        date = iso_date(options["date"]) if options["date"] else None
+        overrides = {"paper": options["paper"], "date": date, "edition": options["edition"]}
+        if options["dry_run"]:
+            self._dry_run(options, overrides)
+            return
+        self._import(options, overrides)
+
+    def _dry_run(self, options: dict, overrides: dict) -> None:
+        try:
+            sources = discover(options["paths"])
+        except ImportInputError as error:
+            raise CommandError(str(error)) from error
+        documents, failures = [], []
+        for outcome in parse_sources(sources, jobs=options["jobs"], max_bytes=options["max_bytes"]):
+            if outcome.error is not None or outcome.draft is None:
+                failures.append(str(outcome.error))
+                self.stderr.write(f"error: {outcome.error}")
+                continue
+            draft = services.apply_overrides(outcome.draft, source=outcome.source, **overrides)
+            if options["json"]:
+                documents.append(issue_to_contract(draft))
+            else:
+                articles = len(draft.articles)
+                photos = sum(len(p.photos) for p in draft.pages)
+                self.stdout.write(
+                    f"{outcome.source.path}: {len(draft.pages)} pages, {articles} articles, {photos} photos "
+                    f"(dry run, nothing written)"
+                )
+        if options["json"] and documents:
+            payload = documents[0] if len(documents) == 1 else documents
+            self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1))
+        if failures:
+            raise CommandError(f"{len(failures)} file(s) could not be parsed")
+
+    def _import(self, options: dict, overrides: dict) -> None:
+        command_line = shlex.join(["manage.py", "import_issue", *sys.argv[2:]]) if len(sys.argv) > 1 else ""
+        logged_options = {k: v for k, v in options.items() if k in ("paths", "paper", "edition", "force", "jobs")}
+        logged_options["date"] = options["date"]
+        run = services.import_run_start(command_line=command_line, options=logged_options)
+        bar = None
+        interactive = not options["no_progress"] and sys.stderr.isatty() and options["verbosity"] >= 1
+
+        def on_total(total: int) -> None:
+            nonlocal bar
+            if interactive and total > 1:
+                from tqdm import tqdm
+
+                bar = tqdm(total=total, unit="file", file=sys.stderr)
+
+        def on_file(file_report: services.FileReport) -> None:
+            line = self._describe(file_report)
+            if bar is not None:
+                bar.update(1)
+                if file_report.result == EventResult.FAILED or options["verbosity"] >= 2:
+                    bar.write(line, file=sys.stderr)
+            elif options["verbosity"] >= 1 or file_report.result == EventResult.FAILED:
+                (self.stderr if file_report.result == EventResult.FAILED else self.stdout).write(line)
+
+        report = services.issues_import_batch(
+            paths=options["paths"],
+            run=run,
+            jobs=options["jobs"],
+            force=options["force"],
+            max_bytes=options["max_bytes"],
+            on_file=on_file,
+            on_total=on_total,
+            **overrides,
+        )
+        if bar is not None:
+            bar.close()
+        services.import_run_finish(run=run, report=report)
+        totals = report.totals
+        self.stdout.write(
+            f"Import run {run.pk}: {report.count(EventResult.IMPORTED)} imported, "
+            f"{report.count(EventResult.REIMPORTED)} re-imported, {report.count(EventResult.SKIPPED)} skipped "
+            f"(already imported), {len(report.failed)} failed; created {totals['issues']} issues, "
+            f"{totals['pages']} pages, {totals['articles']} articles, {totals['photos']} photos, "
+            f"{totals['reporters']} reporters"
+        )
+        if report.failed:
+            raise CommandError(
+                f"{len(report.failed)} of {len(report.files)} file(s) failed: "
+                + "; ".join(f.message for f in report.failed[:5])
+            )
+
+    @staticmethod
+    def _describe(file_report: services.FileReport) -> str:
+        if file_report.result == EventResult.FAILED:
+            return f"FAILED {file_report.message}"
+        if file_report.result == EventResult.SKIPPED:
+            return f"skipped {file_report.path}: already imported as issue {file_report.issue_id}, nothing created"
+        counts = file_report.counts
+        text = (
+            f"{file_report.result} {file_report.path}: issue {file_report.issue_id}, {counts.get('pages', 0)} pages, "
+            f"{counts.get('articles', 0)} articles, {counts.get('photos', 0)} photos, "
+            f"{counts.get('reporters', 0)} new reporters ({file_report.seconds * 1000:.0f} ms)"
+        )
+        for conflict in file_report.conflicts:
+            text += f"\n  conflict: {conflict}"
+        return text

@@ -1,0 +1,457 @@
+"""Articles and photos from a file's classified units, each piece remembering its raw spans.
+
+The walk keeps one "open" article that body text joins. Leads (本报讯), bylines (本报记者 …),
+commentary marks (□) and briefs (●) open a new article. A headline group either closes the open
+article (headlines printed after the body) or waits for the next article (printed before). A
+headline that arrives when no article is waiting for one — printed far from its body, or on the
+next page — goes to the latest article still without a headline. Captions become photos; a photo
+credit right after a caption completes it, a page credit fills the page's uncredited photos.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import blocks as bk
+from . import credits as cr
+from .blocks import Unit
+from .drafts import Credit, SegmentKind
+from .layout import AFTER, COLUMN_INTRO, Group, is_couplet, is_page_label
+from .pages import PageInfo, is_date_line, parse_date, read_header
+from .textfix import TERMINAL, cells, ends_sentence, join_lines
+
+#: A caption with neither arrow nor credit is one sentence standing alone; longer text is an article.
+LONE_CAPTION_MAX = 90
+
+
+@dataclass
+class BodyLine:
+    page: int
+    start: int
+    end: int
+    blank_before: bool
+    hard: bool = False  # paragraph of its own (an intertitle)
+
+
+@dataclass
+class ArticleBuild:
+    page: int
+    kind: str = "news"
+    headline: str | None = None
+    kicker: str | None = None
+    subheadline: str | None = None
+    reporters: list[Credit] = field(default_factory=list)
+    lines: list[BodyLine] = field(default_factory=list)
+    has_lead: bool = False
+    closed: bool = False
+    duplicate_of: int | None = None
+    body: str = ""
+
+
+@dataclass
+class PhotoBuild:
+    page: int
+    caption: str = ""
+    photographer: str | None = None
+    title: str | None = None
+    qr: bool = False
+    credited: bool = False
+
+
+@dataclass
+class Span:
+    """A classified span: ``owner`` is ("article", id) or ("photo", id) or None."""
+
+    kind: str
+    page: int
+    start: int
+    end: int
+    owner: tuple[str, int] | None = None
+    key: int = 0  # keeps distinct furniture items apart when spans are merged
+
+
+@dataclass
+class Assembly:
+    articles: list[ArticleBuild] = field(default_factory=list)
+    photos: list[PhotoBuild] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)
+    infos: list[PageInfo] = field(default_factory=list)
+    #: page index -> a label printed at the top of the page (its section name)
+    labels: dict[int, str] = field(default_factory=dict)
+    #: page index -> photographer named by a page credit "（本版照片均为…摄）"
+    page_photographers: dict[int, str] = field(default_factory=dict)
+
+
+class Assembler:
+    def __init__(self, raws: list[str], pages: list[list[Unit | Group]], direction: str):
+        self.raws = raws
+        self.pages = pages
+        self.after = direction == AFTER
+        self.out = Assembly(infos=[PageInfo() for _ in raws])
+        self.current: ArticleBuild | None = None
+        self.last_article: ArticleBuild | None = None
+        self.pending: Group | None = None
+        self.last_photo: PhotoBuild | None = None
+        self.page = 0
+        self._keys = 0
+
+    # -- spans -------------------------------------------------------------------------------
+    def span(self, kind: str, start: int, end: int, owner: tuple[str, int] | None = None, page: int | None = None):
+        if end > start:
+            self._keys += 1
+            self.out.spans.append(Span(kind, self.page if page is None else page, start, end, owner, self._keys))
+
+    def unit_span(self, kind: str, unit: Unit, owner: tuple[str, int] | None = None):
+        self.span(kind, unit.start, unit.end, owner)
+
+    def art_owner(self, article: ArticleBuild) -> tuple[str, int]:
+        return ("article", self.out.articles.index(article))
+
+    # -- articles ----------------------------------------------------------------------------
+    def new_article(self, kind: str) -> ArticleBuild:
+        self.close()
+        article = ArticleBuild(page=self.page, kind=kind)
+        self.out.articles.append(article)
+        self.current = article
+        self.last_article = article
+        if self.pending is not None:
+            self.apply_group(self.pending, article)
+            self.pending = None
+        return article
+
+    def close(self):
+        if self.current is not None:
+            self.current.closed = True
+        self.current = None
+
+    def add_body(self, article: ArticleBuild, unit: Unit, start: int | None = None, hard: bool = False):
+        owner = self.art_owner(article)
+        for index, line in enumerate(unit.lines):
+            begin = line.start
+            if start is not None:
+                if line.end <= start:
+                    self.span(SegmentKind.BYLINE, line.start, line.end, owner)
+                    continue
+                if line.start < start:
+                    self.span(SegmentKind.BYLINE, line.start, start, owner)
+                    begin = start
+            blank = line.blank_before if index else unit.blank_before or line.blank_before
+            article.lines.append(BodyLine(self.page, begin, line.end, blank, hard))
+            self.span(SegmentKind.BODY, begin, line.end, owner)
+
+    def apply_group(self, group: Group, article: ArticleBuild, page: int | None = None):
+        """Give ``article`` the group's headline, kicker and subheadline (spans on ``page``)."""
+        owner = self.art_owner(article)
+        article.headline = group.text
+        article.kicker = group.kicker_text
+        article.subheadline = group.sub_text
+        if article.headline == COLUMN_INTRO and article.kind == "news":
+            article.kind = "column"
+        page = self.page if page is None else page
+        for unit in group.headline:
+            if unit.doubled:
+                for start, end, copy in unit.doubled:
+                    kind = SegmentKind.DOUBLED if copy else SegmentKind.HEADLINE
+                    self.span(kind, start, end, owner, page)
+            else:
+                self.span(SegmentKind.HEADLINE, unit.start, unit.end, owner, page)
+        if group.kicker is not None:
+            self.span(SegmentKind.KICKER, group.kicker.start, group.kicker.end, owner, page)
+        for unit in group.subs:
+            self.span(SegmentKind.SUBHEADLINE, unit.start, unit.end, owner, page)
+        for unit in group.furniture:
+            self.span(SegmentKind.FURNITURE, unit.start, unit.end, None, page)
+
+    def group_furniture(self, group: Group, kind: str = SegmentKind.FURNITURE):
+        for unit in group.units:
+            self.unit_span(kind, unit)
+
+    # -- the walk ----------------------------------------------------------------------------
+    def run(self) -> Assembly:
+        for page, items in enumerate(self.pages):
+            self.page = page
+            for index, item in enumerate(items):
+                nxt = items[index + 1] if index + 1 < len(items) else None
+                if isinstance(item, Group):
+                    self.on_group(item, index, nxt)
+                else:
+                    self.on_unit(item, index, nxt)
+                    if item.kind not in (bk.PCREDIT, bk.CAPTION):
+                        self.last_photo = None
+            self.close()
+            if self.pending is not None:
+                self.group_furniture(self.pending, SegmentKind.UNASSIGNED)
+                self.pending = None
+            self.last_photo = None
+        for article in self.out.articles:
+            self.finish(article)
+        return self.out
+
+    def on_group(self, group: Group, index: int, nxt):
+        if group.is_furniture:
+            self.group_furniture(group)
+            return
+        if is_page_label(group, index):
+            self.out.labels.setdefault(self.page, group.text)
+            self.group_furniture(group)
+            return
+        if self.after:
+            self.on_group_after(group, nxt)
+        else:
+            self.on_group_before(group, nxt)
+
+    def on_group_after(self, group: Group, nxt):
+        current = self.current
+        if self.last_photo is not None and self.last_photo.credited and self.last_photo.title is None:
+            # a small headline printed right after a photo's credit is the photo's title
+            photo = self.last_photo
+            photo.title = group.text
+            self.group_furniture_as_caption(group, self.out.photos.index(photo))
+            self.last_photo = None
+            return
+        if current is not None and current.lines and group.simple and self.starts_running_text(nxt):
+            # a paragraph's first line cut off by a column break, not a headline: a headline printed
+            # after its body is followed by the next lead, a caption or another headline, not by prose
+            self.add_body(current, group.units[0])
+            return
+        if current is not None and current.kind == "brief":
+            self.group_furniture(group)  # a briefs column's name
+            self.close()
+            return
+        if current is not None and current.headline is None:
+            self.apply_group(group, current)
+            self.close()
+            return
+        target = self.orphan_target()
+        if target is None:
+            kind = SegmentKind.FURNITURE if not any(a.page == self.page for a in self.out.articles) else None
+            self.group_furniture(group, kind or SegmentKind.UNASSIGNED)
+            return
+        self.apply_group(group, target)
+        self.close()
+
+    def starts_running_text(self, item) -> bool:
+        """Is ``item`` prose that cannot stand alone as a caption (long, or followed by more text)?"""
+        if not isinstance(item, Unit) or item.kind != bk.TEXT:
+            return False
+        items = self.pages[self.page]
+        position = items.index(item)
+        after = items[position + 1] if position + 1 < len(items) else None
+        followed = isinstance(after, Unit) and after.kind == bk.TEXT
+        return followed or len(item.flat) > LONE_CAPTION_MAX or not ends_sentence(item.lines[-1].text)
+
+    def group_furniture_as_caption(self, group: Group, photo: int):
+        for unit in group.units:
+            self.unit_span(SegmentKind.CAPTION, unit, ("photo", photo))
+
+    def orphan_target(self) -> ArticleBuild | None:
+        """The latest article of this or the previous page still without a headline."""
+        for article in reversed(self.out.articles):
+            if article.page < self.page - 1:
+                break
+            if article.headline is None and article.kind != "brief":
+                return article
+        return None
+
+    def on_group_before(self, group: Group, nxt):
+        current = self.current
+        next_is_text = isinstance(nxt, Unit) and nxt.kind == bk.TEXT
+        if (
+            current is not None
+            and current.lines
+            and group.simple
+            and next_is_text
+            and (current.kind in ("feature", "commentary") or is_couplet(group.units[0]))
+        ):
+            # an intertitle inside a feature: part of the body, as a paragraph of its own
+            self.add_body(current, group.units[0], hard=True)
+            return
+        if self.pending is not None:
+            self.group_furniture(self.pending, SegmentKind.UNASSIGNED)
+        self.close()
+        self.pending = group
+
+    def on_unit(self, unit: Unit, index: int, nxt):
+        kind = unit.kind
+        info = self.out.infos[self.page]
+        if kind == bk.HEADER:
+            read_header(unit.flat, info)
+            self.unit_span(SegmentKind.FURNITURE, unit)
+        elif kind == bk.FURN:
+            if is_date_line(unit.flat):
+                info.date = info.date or parse_date(unit.flat)
+            self.unit_span(SegmentKind.FURNITURE, unit)
+        elif kind in (bk.LEAD, bk.BRIEF):
+            article = self.new_article("news" if kind == bk.LEAD else "brief")
+            article.has_lead = True
+            flat = unit.flat
+            match = cr.LEAD.match(flat)
+            if kind == bk.LEAD and match and match.group(1):
+                article.reporters.extend(cr.parse_roles(_lead_inner(unit), "记者"))
+            if unit.body_start is None:
+                self.unit_span(SegmentKind.BYLINE, unit, self.art_owner(article))
+            else:
+                self.add_body(article, unit, unit.body_start)
+        elif kind == bk.BYLINE:
+            article = self.new_article("feature")
+            article.has_lead = True
+            article.reporters.extend(cr.parse_roles(unit.text_nl().replace("本报", "", 1), "记者"))
+            self.unit_span(SegmentKind.BYLINE, unit, self.art_owner(article))
+        elif kind == bk.COMMENT:
+            self.on_comment(unit)
+        elif kind in (bk.TRAIL, bk.AUTHORNOTE):
+            article = self.current or self.last_article
+            if article is None:
+                self.unit_span(SegmentKind.UNASSIGNED, unit)
+                return
+            if kind == bk.TRAIL:
+                names = cr.trailing_names(unit.text_nl()) or []
+                _add_credits(article, [Credit(name, "作者") for name in names])
+            self.unit_span(SegmentKind.BYLINE, unit, self.art_owner(article))
+        elif kind == bk.PCREDIT:
+            self.on_photo_credit(unit)
+        elif kind == bk.PAGECREDIT:
+            match = cr.PAGE_CREDIT.match(unit.flat)
+            if match:
+                self.out.page_photographers.setdefault(self.page, match.group(1))
+            self.unit_span(SegmentKind.PHOTO_CREDIT, unit)
+        elif kind == bk.CAPTION:
+            self.on_caption(unit)
+        elif kind == bk.TEXT:
+            self.on_text(unit, nxt)
+        else:
+            self.unit_span(SegmentKind.UNASSIGNED, unit)
+
+    def on_comment(self, unit: Unit):
+        name = cr.COMMENT_BYLINE.match(unit.flat)
+        credit = [Credit(name.group(1), "作者")] if name else []
+        last = self.last_article
+        if (
+            self.after
+            and self.current is None
+            and last is not None
+            and last.page == self.page
+            and not last.has_lead
+            and not last.reporters
+        ):
+            # "立足岗位 学以致用" / "□高 亢" printed after the body it signs
+            last.kind = "commentary"
+            _add_credits(last, credit)
+            self.unit_span(SegmentKind.BYLINE, unit, self.art_owner(last))
+            return
+        article = self.new_article("commentary")
+        article.has_lead = True
+        _add_credits(article, credit)
+        self.unit_span(SegmentKind.BYLINE, unit, self.art_owner(article))
+
+    def on_photo_credit(self, unit: Unit):
+        photo = self.last_photo
+        if photo is None or photo.credited:
+            photo = self.new_photo()
+        photo.photographer = cr.photographer_of(unit.text_nl())
+        photo.credited = True
+        self.unit_span(SegmentKind.PHOTO_CREDIT, unit, ("photo", self.out.photos.index(photo)))
+
+    def new_photo(self) -> PhotoBuild:
+        photo = PhotoBuild(page=self.page)
+        self.out.photos.append(photo)
+        self.last_photo = photo
+        return photo
+
+    def on_caption(self, unit: Unit):
+        photo = self.new_photo()
+        owner = ("photo", self.out.photos.index(photo))
+        photo.qr = unit.flat.startswith("扫")
+        end = unit.end
+        if unit.credit_start is not None:
+            photo.photographer = cr.photographer_of(self.raws[self.page][unit.credit_start : unit.end])
+            photo.credited = True
+            end = unit.credit_start
+            self.span(SegmentKind.PHOTO_CREDIT, unit.credit_start, unit.end, owner)
+        raw = self.raws[self.page]
+        texts = [raw[line.start : min(line.end, end)] for line in unit.lines if line.start < end]
+        photo.caption = join_lines(texts)
+        self.span(SegmentKind.CAPTION, unit.start, end, owner)
+
+    def on_text(self, unit: Unit, nxt):
+        if self.current is not None:
+            self.add_body(self.current, unit)
+            return
+        lone = self.pending is None and not self.starts_running_text(unit)
+        if lone:
+            self.on_caption(unit)
+            return
+        article = self.new_article("news")
+        self.add_body(article, unit)
+
+    # -- finishing ---------------------------------------------------------------------------
+    def finish(self, article: ArticleBuild):
+        self.split_trailing_credit(article)
+        article.body = build_body(self.raws, article.lines)
+
+    def split_trailing_credit(self, article: ArticleBuild):
+        """A credit "（白靖杰 王欣）" ending the body belongs to the byline, not the body.
+
+        The credit may be wrapped over the last two or three lines, so the last lines of the page
+        are read as one text (newlines removed, spaces kept: they separate the names).
+        """
+        tail = [line for line in article.lines[-3:] if line.page == article.lines[-1].page] if article.lines else []
+        if not tail:
+            return
+        raw = self.raws[tail[-1].page]
+        spans = [(line.start, line.end + (1 if raw[line.end : line.end + 1].isspace() else 0)) for line in tail]
+        chars: list[tuple[str, int]] = [(raw[i], i) for start, end in spans for i in range(start, end)]
+        text = "".join(ch for ch, _ in chars)
+        names = cr.trailing_names(text)
+        if not names:
+            return
+        cut = max(text.rfind("（"), text.rfind("("))
+        if cut < 0:
+            return
+        before = text[:cut].rstrip()
+        if before and not (before[-1] in TERMINAL or ends_sentence(before)):
+            return
+        start = chars[cut][1]
+        owner = ("article", self.out.articles.index(article))
+        self.out.spans.append(Span(SegmentKind.BYLINE, tail[-1].page, start, tail[-1].end, owner))
+        _add_credits(article, [Credit(name, "作者") for name in names])
+        while article.lines and article.lines[-1].start >= start:
+            article.lines.pop()
+        if article.lines and article.lines[-1].end > start:
+            last = article.lines[-1]
+            last.end = last.start + len(raw[last.start : start].rstrip())
+
+
+def _add_credits(article: ArticleBuild, credits: list[Credit]):
+    for credit in credits:
+        if credit not in article.reporters:
+            article.reporters.append(credit)
+
+
+def _lead_inner(unit: Unit) -> str:
+    """The text inside a lead's brackets, newlines removed and spaces kept."""
+    text = unit.text_nl()
+    open_at = min((i for i in (text.find("（"), text.find("(")) if i >= 0), default=-1)
+    close_at = min((i for i in (text.find("）", open_at), text.find(")", open_at)) if i >= 0), default=-1)
+    if open_at < 0 or close_at < 0:
+        return ""
+    return text[open_at + 1 : close_at]
+
+
+def build_body(raws: list[str], lines: list[BodyLine]) -> str:
+    """Body text: wrapped lines joined, paragraphs (separated by a blank line) where a sentence ends
+    on a short line or before a blank line in the raw text."""
+    texts = [raws[line.page][line.start : line.end] for line in lines]
+    if not texts:
+        return ""
+    widths = sorted(cells(text) for text in texts)
+    column = widths[int(len(widths) * 0.75)] if len(widths) > 2 else widths[-1]
+    paragraphs: list[list[str]] = [[]]
+    for index, text in enumerate(texts):
+        if index and paragraphs[-1]:
+            prev_text, line = texts[index - 1], lines[index]
+            short = cells(prev_text) < column - 1.5
+            if line.hard or lines[index - 1].hard or (ends_sentence(prev_text) and (line.blank_before or short)):
+                paragraphs.append([])
+        paragraphs[-1].append(text)
+    return "\n\n".join(joined for joined in (join_lines(p) for p in paragraphs) if joined)

@@ -1,0 +1,321 @@
+"""Lines and blocks of one page, each classified by what it looks like on its own.
+
+A page's lines are cut into blocks at blank lines, and blocks are cut again where a line starts
+something of its own (a 本报讯 lead, a byline, a photo credit, a "●" brief…). Each resulting
+:class:`Unit` knows its character spans in the page's raw text, so every later decision keeps
+exact provenance. What a plain text block *is* (body, headline, caption) depends on its
+neighbours and is decided in :mod:`.layout`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import credits as cr
+from .pages import header_kind, is_date_line
+from .textfix import cells, ends_sentence, has_sentence_punct, is_cjk, undouble
+
+# unit kinds
+TEXT = "text"
+LEAD = "lead"  # 本报讯 …
+BYLINE = "byline"  # 本报记者 韦 冰
+COMMENT = "comment"  # □张文勃
+BRIEF = "brief"  # ● …
+CAPTION = "caption"
+PCREDIT = "pcredit"  # photo credit
+PAGECREDIT = "pagecredit"
+TRAIL = "trail"  # （李鑫）
+AUTHORNOTE = "authornote"  # （作者为…）
+HEADER = "header"  # page header / masthead / staff line
+FURN = "furn"  # date lines, promo blocks, letter-spaced banners
+VERT = "vert"  # vertical headline, one character per line
+HEAD = "head"  # headline candidate (decided in layout)
+
+ARROWS = "⬆⬅➡⬇↑←→↓"
+_PICTURE_LEAD = re.compile(r"^(图为|(上|下|左|右|中)图|图[①-⑳\d])")
+_QR = re.compile(r"^扫(描)?图?[①-⑳\d]?二维码|^扫图[①-⑳\d]")
+_PROMO = ("公众号", "微信号", "扫码关注", "客户端", "视频号", "抖音号")
+
+
+@dataclass
+class Line:
+    """One non-blank line: ``start``/``end`` bound its text without surrounding white space."""
+
+    start: int
+    end: int
+    text: str
+    blank_before: bool = False
+    #: the raw line went on with white space after ``end`` (a space wrapped to the line end can separate names)
+    tail_space: bool = False
+
+    @property
+    def flat(self) -> str:
+        return "".join(self.text.split())
+
+
+@dataclass
+class Unit:
+    kind: str
+    lines: list[Line]
+    blank_before: bool = False
+    #: raw offset where the body of a lead/brief unit starts (after "本报讯（…）")
+    body_start: int | None = None
+    #: raw offset where an inline photo credit starts in a caption unit
+    credit_start: int | None = None
+    #: fake-bold pieces per line: (start, end, is_copy) in raw offsets
+    doubled: list[tuple[int, int, bool]] | None = None
+    notes: dict = field(default_factory=dict)
+
+    @property
+    def start(self) -> int:
+        return self.lines[0].start
+
+    @property
+    def end(self) -> int:
+        return self.lines[-1].end
+
+    @property
+    def flat(self) -> str:
+        return "".join(line.flat for line in self.lines)
+
+    def text_nl(self) -> str:
+        """The unit's text with line breaks removed but spaces kept (for name parsing)."""
+        return "".join(line.text + (" " if line.tail_space else "") for line in self.lines).rstrip()
+
+
+def page_lines(raw: str) -> list[Line]:
+    lines: list[Line] = []
+    offset = 0
+    blank = False
+    for chunk in raw.splitlines(keepends=True):
+        body = chunk.rstrip("\r\n")
+        stripped = body.strip()
+        if not stripped:
+            blank = True
+        else:
+            lead = len(body) - len(body.lstrip())
+            start = offset + lead
+            end = offset + len(body.rstrip())
+            lines.append(Line(start, end, raw[start:end], blank, body != body.rstrip()))
+            blank = False
+        offset += len(chunk)
+    return lines
+
+
+#: Where one line holds the start of a second item (a rewrap or a narrow column glued them): a lead,
+#: a QR caption, an arrow caption or a brief after a finished sentence.
+_INNER_START = re.compile(r"(?<=[。！？”）)])\s*(?=扫图[①-⑳\d]|[⬆⬅➡⬇]|●)|(?<=\S)\s*(?=本报讯[（(\s])")
+
+
+def _cut_line(line: Line) -> list[Line]:
+    """Cut a line where a second item starts inside it (see ``_INNER_START``)."""
+    cuts = [match.end() for match in _INNER_START.finditer(line.text) if match.end() > 0]
+    if not cuts:
+        return [line]
+    pieces: list[Line] = []
+    begin = 0
+    for cut in [*cuts, len(line.text)]:
+        text = line.text[begin:cut]
+        stripped = text.strip()
+        if stripped:
+            lead = len(text) - len(text.lstrip())
+            start = line.start + begin + lead
+            pieces.append(Line(start, start + len(stripped), stripped, line.blank_before and not pieces))
+        begin = cut
+    return pieces
+
+
+def _raw_blocks(lines: list[Line]) -> list[list[Line]]:
+    blocks: list[list[Line]] = []
+    for line in lines:
+        if line.blank_before or not blocks:
+            blocks.append([line])
+        else:
+            blocks[-1].append(line)
+    return blocks
+
+
+def line_kind(line: Line, first_in_block: bool) -> str | None:
+    """The kind a line has on its own, or None for plain text."""
+    flat = line.flat
+    if not flat:
+        return None
+    if header_kind(flat) or (first_in_block and is_date_line(flat)):
+        return HEADER if header_kind(flat) else FURN
+    if flat.startswith("本报讯"):
+        return LEAD
+    if flat[0] in "●•":
+        return BRIEF
+    if cr.PAGE_CREDIT.match(flat):
+        return PAGECREDIT
+    if cr.PHOTO_CREDIT.match(flat) and (" " in line.text or flat.startswith(("本报", "记者", "通讯员"))):
+        return PCREDIT
+    if cr.BYLINE.match(flat):
+        return BYLINE
+    if cr.COMMENT_BYLINE.match(flat):
+        return COMMENT
+    if cr.AUTHOR_NOTE.match(flat):
+        return AUTHORNOTE
+    if flat[0] in "（(" and flat[-1] in "）)" and cr.trailing_names(line.text) and len(flat) <= 20:
+        return TRAIL
+    if flat[0] in ARROWS or _QR.match(flat):
+        return CAPTION
+    if first_in_block and _PICTURE_LEAD.match(flat):
+        return CAPTION
+    return None
+
+
+def _is_vertical(line: Line) -> bool:
+    return len(line.flat) == 1 and is_cjk(line.flat)
+
+
+def _credit_tail(block: list[Line]) -> int | None:
+    """Index of the first line of a photo credit that ends the block ("本报记者 刘金" / "元 摄")."""
+    for i in range(len(block)):
+        tail = "".join(line.flat for line in block[i:])
+        if len(tail) <= 16 and tail.endswith("摄") and cr.PHOTO_CREDIT.match(tail):
+            spaced = any(" " in line.text for line in block[i:]) or tail.startswith(("本报", "记者", "通讯员"))
+            # an unspaced "…拍摄" line ending a paragraph is text, unless it stands alone after a sentence
+            if spaced or i == 0 or ends_sentence(block[i - 1].text):
+                return i
+    return None
+
+
+def split_units(raw: str) -> list[Unit]:
+    """Cut a page into classified units."""
+    units: list[Unit] = []
+    lines = [piece for line in page_lines(raw) for piece in _cut_line(line)]
+    for block in _raw_blocks(lines):
+        blank_before = block[0].blank_before
+        # vertical headline: a block of one-character lines
+        if len(block) >= 3 and all(_is_vertical(line) for line in block):
+            units.append(Unit(VERT, block, blank_before))
+            continue
+        # promo block ("示范区头条" / "微信公众号")
+        flat = "".join(line.flat for line in block)
+        promo = any(word in flat for word in _PROMO)
+        if promo and len(block) <= 3 and len(flat) <= 24 and not has_sentence_punct(flat):
+            units.append(Unit(FURN, block, blank_before))
+            continue
+        tail = _credit_tail(block)
+        body = block if tail is None else block[:tail]
+        current: Unit | None = None
+        for index, line in enumerate(body):
+            kind = line_kind(line, index == 0)
+            if kind is None:
+                if current is None or current.kind in (
+                    HEADER,
+                    FURN,
+                    BYLINE,
+                    COMMENT,
+                    PCREDIT,
+                    PAGECREDIT,
+                    TRAIL,
+                    AUTHORNOTE,
+                ):
+                    current = Unit(TEXT, [line], blank_before if index == 0 else False)
+                    units.append(current)
+                else:
+                    current.lines.append(line)
+                continue
+            current = Unit(kind, [line], blank_before if index == 0 else False)
+            units.append(current)
+        if tail is not None:
+            units.append(Unit(PCREDIT, block[tail:], blank_before if tail == 0 else False))
+    units = [piece for unit in units for piece in _split_captions(unit)]
+    for unit in units:
+        _annotate(unit)
+    return units
+
+
+_NEXT_CAPTION = re.compile(r"(?<=[。！？”])(?=扫图[①-⑳\d]|[⬆⬅➡⬇])")
+
+
+def _split_captions(unit: Unit) -> list[Unit]:
+    """Captions run together ("…视频。扫图②二维码…", even across a line break) become one unit each."""
+    if unit.kind != CAPTION:
+        return [unit]
+    flat, positions = flat_positions(unit)
+    cuts = [positions[match.start()] for match in _NEXT_CAPTION.finditer(flat) if 0 < match.start() < len(flat)]
+    if not cuts:
+        return [unit]
+    pieces: list[Unit] = []
+    current = Unit(CAPTION, [], unit.blank_before)
+    for line in unit.lines:
+        for cut in [c for c in cuts if line.start < c < line.end]:
+            head = line.text[: cut - line.start].rstrip()
+            if head:
+                current.lines.append(Line(line.start, line.start + len(head), head, line.blank_before))
+            pieces.append(current)
+            current = Unit(CAPTION, [])
+            line = Line(cut, line.end, line.text[cut - line.start :], False, line.tail_space)
+        if line.start in cuts and current.lines:
+            pieces.append(current)
+            current = Unit(CAPTION, [])
+        current.lines.append(line)
+    pieces.append(current)
+    return [piece for piece in pieces if piece.lines]
+
+
+def _annotate(unit: Unit) -> None:
+    """Unit-level details: where a lead ends, an inline photo credit, fake-bold pieces."""
+    if unit.kind in (LEAD, BRIEF):
+        unit.body_start = _lead_end(unit)
+    if unit.kind in (TEXT, CAPTION):
+        unit.credit_start = _inline_credit(unit)
+    if unit.kind == TEXT and len(unit.lines) <= 3:
+        pieces: list[tuple[int, int, bool]] = []
+        for line in unit.lines:
+            found = undouble(line.text)
+            if found is None:
+                pieces = []
+                break
+            pieces.extend((line.start + s, line.start + e, copy) for s, e, copy in found)
+        if pieces:
+            unit.doubled = pieces
+
+
+def flat_positions(unit: Unit) -> tuple[str, list[int]]:
+    """Whitespace-free text of a unit and the raw offset of each of its characters."""
+    chars: list[str] = []
+    positions: list[int] = []
+    for line in unit.lines:
+        for offset, ch in enumerate(line.text):
+            if not ch.isspace():
+                chars.append(ch)
+                positions.append(line.start + offset)
+    return "".join(chars), positions
+
+
+def _lead_end(unit: Unit) -> int | None:
+    flat, positions = flat_positions(unit)
+    if unit.kind == BRIEF:
+        return positions[1] if len(positions) > 1 else None
+    match = cr.LEAD.match(flat)
+    if not match:
+        return None
+    end = match.end()
+    return positions[end] if end < len(positions) else None
+
+
+def _inline_credit(unit: Unit) -> int | None:
+    flat, positions = flat_positions(unit)
+    if not flat.endswith("摄") or len(flat) < 8:
+        return None
+    match = cr.INLINE_PHOTO_CREDIT.search(flat)
+    if match:
+        return positions[match.start()]
+    text = unit.text_nl()
+    spaced = cr.SPACED_PHOTO_CREDIT.search(text)
+    if spaced:
+        # map the match start in the newline-free text back to a raw offset
+        index = spaced.start(1)
+        count = len("".join(text[:index].split()))
+        return positions[count] if count < len(positions) else None
+    return None
+
+
+def median_line_cells(units: list[Unit]) -> float:
+    widths = sorted(cells(line.text) for unit in units for line in unit.lines if unit.kind in (TEXT, LEAD))
+    return widths[len(widths) // 2] if widths else 0.0

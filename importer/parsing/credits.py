@@ -1,0 +1,138 @@
+"""Who wrote or photographed what: 本报讯 leads, byline lines, trailing credits, photo credits.
+
+All patterns work on generic newspaper vocabulary (本报讯, 记者, 通讯员, 摄, □); no list of known
+people drives them. Names are at most four Han characters and never keep inner spaces: the
+extractor letter-spaces two-character names ("韦 冰") and splits names across lines ("许"/"恒亮").
+"""
+
+from __future__ import annotations
+
+import re
+
+from .drafts import Credit
+from .textfix import is_cjk
+
+H = r"\u3400-\u9fff"
+NAME = rf"[{H}]{{2,4}}"
+
+#: A role word as printed, allowing letter-spacing inside it ("记 者", "通 讯 员").
+_ROLE = re.compile(
+    r"(本\s*报\s*)?(特\s*约\s*|见\s*习\s*)?"
+    r"(摄\s*影\s*记\s*者|记\s*者|通\s*讯\s*员|实\s*习\s*生|摄\s*影|作\s*者)"
+)
+_ROLE_MAP = {"记者": "记者", "通讯员": "通讯员", "实习生": "记者", "摄影": "摄影", "作者": "作者", "摄影记者": "摄影"}
+
+#: "本报讯（记者郭树勋 通讯员王灿钰）" on whitespace-free text; the parenthesis is optional.
+LEAD = re.compile(r"^本报讯(?:[（(]([^（）()]{0,60})[）)])?")
+#: "本报记者 韦 冰", "本报通讯员 李明" (whitespace-free).
+BYLINE = re.compile(rf"^本报(?:特约)?(?:记者|通讯员)(?:{NAME})(?:(?:、|记者|通讯员)?{NAME}){{0,3}}$")
+#: "□张文勃" (whitespace-free).
+COMMENT_BYLINE = re.compile(rf"^[□◎]({NAME})$")
+#: "（作者为解放区人大常委会党组书记）" (whitespace-free).
+AUTHOR_NOTE = re.compile(r"^[（(]作者(?:为|系|是|单位).{1,80}[）)]$")
+#: "（本版照片均为本报记者王梦梦摄）" (whitespace-free).
+_PHOTO_ROLE = r"(?:本报)?(?:特约)?(?:摄影记者|记者|通讯员|摄影)?"
+PAGE_CREDIT = re.compile(
+    rf"^[（(]本(?:版|期|组)(?:照片|图片|摄影)(?:均|都|皆)?(?:为|由|系)?{_PHOTO_ROLE}({NAME})摄[）)]$"
+)
+#: A whole credit "本报记者 刘金元 摄", "山宣 摄" (whitespace-free).
+PHOTO_CREDIT = re.compile(rf"^{_PHOTO_ROLE}({NAME}(?:、{NAME}){{0,2}})摄(?:影)?$")
+#: A credit ending a caption paragraph after its last sentence: "…的方法。李伟摄" (whitespace-free).
+INLINE_PHOTO_CREDIT = re.compile(rf"(?<=[。！？”」）)])({_PHOTO_ROLE})({NAME})摄$")
+#: A credit after a space at the end of a caption: "…掌握灭火方法 李 伟 摄" (newlines removed, spaces kept).
+SPACED_PHOTO_CREDIT = re.compile(rf"\s({_PHOTO_ROLE}\s*[{H}](?:\s?[{H}]){{1,3}})\s*摄$")
+#: Trailing credit "（李鑫）", "（谢建祥 范晴甜）" (spaces kept: they separate the names).
+TRAILING = re.compile(rf"[（(]\s*([{H}][{H}\s、]{{0,24}}[{H}])\s*[）)]$")
+
+
+def merge_fragments(tokens: list[str]) -> list[str]:
+    """Rejoin names the extractor letter-spaced: one-character tokens belong together or to a neighbour."""
+    tokens = [token for token in tokens if token]
+    merged: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if len(token) == 1:
+            run = token
+            while i + 1 < len(tokens) and len(tokens[i + 1]) == 1:
+                i += 1
+                run += tokens[i]
+            if len(run) == 1 and i + 1 < len(tokens):
+                i += 1
+                run += tokens[i]
+            elif len(run) == 1 and merged:
+                merged[-1] += run
+                run = ""
+            token = run
+        if token:
+            merged.append(token)
+        i += 1
+    return merged
+
+
+def split_names(text: str) -> list[str]:
+    """Names in a credit fragment: separated by 、，, or by spaces between multi-character parts."""
+    text = text.replace("\n", "")
+    names: list[str] = []
+    for part in re.split(r"[、，,；;/]", text):
+        tokens = merge_fragments(part.split())
+        for token in tokens:
+            token = "".join(ch for ch in token if is_cjk(ch))
+            if 2 <= len(token) <= 4:
+                names.append(token)
+            elif len(token) > 4 and len(tokens) == 1 and len(token) % 2 == 0 and len(token) <= 8:
+                # two names printed without a separator are ambiguous; keep the text as one name rather than guess
+                names.append(token)
+    return names
+
+
+def parse_roles(text: str, default_role: str = "作者") -> list[Credit]:
+    """Credits in "记者郭树勋 通讯员王灿钰" / "记 者郭树勋、赵根志" (newlines removed, spaces kept)."""
+    text = text.replace("\n", "")
+    credits: list[Credit] = []
+    matches = list(_ROLE.finditer(text))
+    if not matches:
+        return [Credit(name, default_role) for name in split_names(text)]
+    head = text[: matches[0].start()]
+    credits.extend(Credit(name, default_role) for name in split_names(head))
+    for index, match in enumerate(matches):
+        role = _ROLE_MAP.get(re.sub(r"\s", "", match.group(3)), default_role)
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        credits.extend(Credit(name, role) for name in split_names(text[match.end() : end]))
+    return _unique(credits)
+
+
+def _unique(credits: list[Credit]) -> list[Credit]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for credit in credits:
+        key = (credit.name, credit.role)
+        if key not in seen:
+            seen.add(key)
+            out.append(credit)
+    return out
+
+
+def trailing_names(text: str) -> list[str] | None:
+    """Names of a trailing credit "（谢建祥 范晴甜）" ending ``text``, or None."""
+    match = TRAILING.search(text.rstrip())
+    if not match:
+        return None
+    names = split_names(match.group(1))
+    if not names or len(names) > 4 or any(len(name) > 4 for name in names):
+        return None
+    return names
+
+
+def photographer_of(credit: str) -> str | None:
+    """The name in a photo credit ("本报记者 刘金元 摄" -> 刘金元)."""
+    flat = re.sub(r"\s", "", credit)
+    match = PHOTO_CREDIT.match(flat) or INLINE_PHOTO_CREDIT.search(flat)
+    if match:
+        return match.group(match.lastindex or 1).split("、")[0]
+    match = SPACED_PHOTO_CREDIT.search(credit)
+    if match:
+        flat = re.sub(r"\s", "", match.group(1))
+        flat = re.sub(_PHOTO_ROLE, "", flat, count=1)
+        return flat or None
+    return None

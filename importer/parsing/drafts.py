@@ -1,0 +1,193 @@
+"""Plain dataclasses the parser returns: an issue draft, free of Django.
+
+The parser (pure Python) produces an :class:`IssueDraft`; the import service writes it to the
+database; the ``--dry-run --json`` output is :func:`issue_to_contract`. Every piece of a page's
+text is recorded as a :class:`Segment` with its character span in ``PageDraft.raw_text`` so that
+editors, re-imports and the conservation check can see exactly where each article, caption,
+headline and piece of furniture came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+
+#: Roles a person can have on an article or photo, as printed in the paper.
+ROLES = ("记者", "通讯员", "作者", "摄影")
+
+#: Kinds of article the archive knows.
+KINDS = ("news", "brief", "feature", "commentary", "column")
+
+
+class SegmentKind:
+    """What a span of a page's raw text turned out to be."""
+
+    HEADLINE = "headline"
+    KICKER = "kicker"
+    SUBHEADLINE = "subheadline"
+    BYLINE = "byline"  # 本报讯（…） leads, byline lines, trailing credits, (作者为…) lines
+    BODY = "body"
+    CAPTION = "caption"
+    PHOTO_CREDIT = "photo_credit"  # "本报记者 刘金元 摄", page credits
+    FURNITURE = "furniture"
+    DOUBLED = "doubled"  # the second copy of fake-bold doubled text
+    UNASSIGNED = "unassigned"
+
+    ALL = (HEADLINE, KICKER, SUBHEADLINE, BYLINE, BODY, CAPTION, PHOTO_CREDIT, FURNITURE, DOUBLED, UNASSIGNED)
+    #: kinds whose owner is an article (index into the page's articles)
+    ARTICLE_KINDS = frozenset({HEADLINE, KICKER, SUBHEADLINE, BYLINE, BODY})
+    #: kinds whose owner is a photo (index into the page's photos)
+    PHOTO_KINDS = frozenset({CAPTION, PHOTO_CREDIT})
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A span ``raw_text[start:end]`` of one page and what it is.
+
+    ``article`` / ``photo`` index into the page's ``articles`` / ``photos`` when the span belongs to
+    one of them. A span covers whole characters of the raw text including any spaces and line breaks
+    inside it; spans of one page never overlap.
+    """
+
+    kind: str
+    start: int
+    end: int
+    article: int | None = None
+    photo: int | None = None
+    #: 1-based index of the page whose ``articles`` ``article`` indexes, when that is not this span's own page
+    #: (a headline printed on the page after its body); None means this page.
+    owner_page: int | None = None
+
+
+@dataclass(frozen=True)
+class Credit:
+    """A person credited on an article or photo. Names carry no inner spaces."""
+
+    name: str
+    role: str
+
+
+@dataclass
+class ArticleDraft:
+    headline: str | None = None
+    kicker: str | None = None
+    subheadline: str | None = None
+    body: str = ""  # paragraphs separated by one blank line ("\n\n")
+    kind: str = "news"
+    reporters: list[Credit] = field(default_factory=list)
+    #: index, in the issue's article order, of the earlier copy of this article
+    duplicate_of: int | None = None
+    #: jieba words of headline and body, filled by ``tokens.tokenise_draft`` when the import asks for them
+    tokens: list[str] = field(default_factory=list)
+
+    @property
+    def fingerprint(self) -> str:
+        """A stable identity of the article's text, used to match articles across re-imports."""
+        return text_fingerprint(self.body)
+
+
+@dataclass
+class PhotoDraft:
+    caption: str = ""
+    photographer: str | None = None
+    #: index into the page's articles of the article it illustrates, if that is clear
+    article: int | None = None
+
+
+@dataclass
+class PageDraft:
+    index: int  # 1-based position in the file
+    raw_text: str  # the page's text exactly as decoded (line ends normalised to "\n")
+    first_line: int = 1  # line number in the file where the page starts (1-based)
+    number: str | None = None  # printed page number, e.g. "A08"
+    section: str | None = None  # e.g. "孟州新闻"
+    date: dt.date | None = None  # a date printed on the page
+    paper: str | None = None  # a paper name printed on the page
+    staff: dict[str, str] | None = None  # {"编辑": …, "校对": …, "组版": …}
+    articles: list[ArticleDraft] = field(default_factory=list)
+    photos: list[PhotoDraft] = field(default_factory=list)
+    furniture: list[str] = field(default_factory=list)
+    unassigned: list[str] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
+
+
+@dataclass
+class IssueDraft:
+    source: str  # the file name
+    pages: list[PageDraft] = field(default_factory=list)
+    paper: str | None = None
+    date: dt.date | None = None
+    edition: str = ""
+    encoding: str = "utf-8"
+    sha256: str = ""
+    size: int = 0  # bytes of the raw file
+
+    @property
+    def articles(self) -> list[ArticleDraft]:
+        """All articles in issue order (the order ``duplicate_of`` indexes)."""
+        return [article for page in self.pages for article in page.articles]
+
+
+def normalise_text(text: str | None) -> str:
+    """NFKC with all whitespace removed: how texts are compared (as the gold scorer does)."""
+    if not text:
+        return ""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def text_fingerprint(text: str | None) -> str:
+    return hashlib.sha1(normalise_text(text).encode("utf-8")).hexdigest()
+
+
+def issue_to_contract(draft: IssueDraft) -> dict:
+    """The ``import_issue --dry-run --json`` document (its shape is a contract other tools read)."""
+    return {
+        "source": draft.source,
+        "issue": {
+            "date": draft.date.isoformat() if draft.date else None,
+            "paper": draft.paper,
+            "edition": draft.edition or None,
+            "encoding": draft.encoding,
+            "sha256": draft.sha256,
+        },
+        "pages": [
+            {
+                "index": page.index,
+                "number": page.number,
+                "section": page.section,
+                "staff": page.staff or None,
+                "articles": [
+                    {
+                        "headline": article.headline,
+                        "kicker": article.kicker,
+                        "subheadline": article.subheadline,
+                        "reporters": [{"name": c.name, "role": c.role} for c in article.reporters],
+                        "body": article.body,
+                        "kind": article.kind,
+                        "duplicate_of": article.duplicate_of,
+                    }
+                    for article in page.articles
+                ],
+                "photos": [
+                    {"caption": photo.caption, "photographer": photo.photographer, "article": photo.article}
+                    for photo in page.photos
+                ],
+                "furniture": list(page.furniture),
+                "unassigned": list(page.unassigned),
+                "segments": [
+                    {
+                        "kind": s.kind,
+                        "start": s.start,
+                        "end": s.end,
+                        "article": s.article,
+                        "photo": s.photo,
+                        "owner_page": s.owner_page,
+                    }
+                    for s in page.segments
+                ],
+            }
+            for page in draft.pages
+        ],
+    }

@@ -1,0 +1,183 @@
+"""Finding raw files, reading manifests and parsing many files, possibly in worker processes.
+
+Still no Django: the workers of ``--jobs N`` import only this package, so they start fast and hold no
+database connection. The single writer lives in ``importer.services``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import multiprocessing
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .decoding import decode_bytes
+from .drafts import IssueDraft
+from .errors import ImportInputError
+from .segmenter import parse_issue
+from .tokens import tokenise_draft
+
+#: Names of per-directory manifests that give paper, date and edition per file.
+MANIFEST_NAMES = ("manifest.csv", "manifest.json")
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    paper: str | None = None
+    date: dt.date | None = None
+    edition: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file to import and what its directory's manifest says about it."""
+
+    path: Path
+    manifest: ManifestEntry = field(default_factory=ManifestEntry)
+
+
+@dataclass
+class ParseOutcome:
+    """What parsing one file gave: a draft, or the error that stopped it."""
+
+    source: SourceFile
+    sha256: str = ""
+    draft: IssueDraft | None = None
+    error: ImportInputError | None = None
+    seconds: float = 0.0
+
+
+def discover(paths: Iterable[str | Path]) -> list[SourceFile]:
+    """Expand files and directories (recursively, ``*.txt``) into a sorted, de-duplicated list.
+
+    A path that does not exist, or a directory without any .txt file, is an error: an operator who
+    points the importer at the wrong place must hear about it rather than get "0 imported".
+    """
+    found: dict[Path, SourceFile] = {}
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise ImportInputError("no such file or directory", source=str(path))
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*.txt") if p.is_file())
+            if not files:
+                raise ImportInputError("directory holds no .txt files", source=str(path))
+            manifests: dict[Path, dict[str, ManifestEntry]] = {}
+            for file in files:
+                if file.parent not in manifests:
+                    manifests[file.parent] = read_manifest(file.parent)
+                entry = manifests[file.parent].get(file.name, ManifestEntry())
+                found.setdefault(file.resolve(), SourceFile(file, entry))
+        else:
+            entry = read_manifest(path.parent).get(path.name, ManifestEntry())
+            found.setdefault(path.resolve(), SourceFile(path, entry))
+    return list(found.values())
+
+
+def _parse_date(value: str | None, *, source: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError as error:
+        raise ImportInputError(f"manifest date {value!r} is not YYYY-MM-DD", source=source) from error
+
+
+def read_manifest(directory: Path) -> dict[str, ManifestEntry]:
+    """Per-file paper/date/edition from ``manifest.csv`` (columns file,paper,date,edition) or ``manifest.json``."""
+    entries: dict[str, ManifestEntry] = {}
+    for name in MANIFEST_NAMES:
+        manifest = directory / name
+        if not manifest.is_file():
+            continue
+        source = str(manifest)
+        try:
+            if name.endswith(".csv"):
+                with manifest.open(encoding="utf-8-sig", newline="") as handle:
+                    rows = list(csv.DictReader(handle))
+            else:
+                loaded = json.loads(manifest.read_text(encoding="utf-8-sig"))
+                rows = [{"file": key, **value} for key, value in loaded.items()] if isinstance(loaded, dict) else loaded
+        except (OSError, ValueError, csv.Error) as error:
+            raise ImportInputError(f"unreadable manifest: {error}", source=source) from error
+        for number, row in enumerate(rows, start=2):
+            if not isinstance(row, dict) or not row.get("file"):
+                raise ImportInputError(f"manifest row {number} has no 'file'", source=source)
+            entries[str(row["file"]).strip()] = ManifestEntry(
+                paper=(row.get("paper") or "").strip() or None,
+                date=_parse_date(row.get("date"), source=source),
+                edition=(row.get("edition") or "").strip() or None,
+            )
+    return entries
+
+
+def file_sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def parse_bytes(data: bytes, *, source: str, max_bytes: int | None = None, location: str | None = None) -> IssueDraft:
+    """Decode and segment one raw issue file; ``location`` (the path) is what errors name."""
+    decoded = decode_bytes(data, source=location or source, max_bytes=max_bytes)
+    draft = parse_issue(decoded.text, source=source)
+    draft.encoding = decoded.encoding
+    draft.sha256 = file_sha256(data)
+    draft.size = len(data)
+    return draft
+
+
+def parse_source(source: SourceFile, max_bytes: int | None = None, tokenise: bool = False) -> ParseOutcome:
+    """Read, decode and segment one file; errors are returned, not raised, so a batch goes on."""
+    started = time.perf_counter()
+    outcome = ParseOutcome(source=source)
+    name = str(source.path)
+    try:
+        try:
+            size = source.path.stat().st_size
+            if max_bytes is not None and size > max_bytes:
+                raise ImportInputError(f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes", source=name)
+            data = source.path.read_bytes()
+        except OSError as error:
+            raise ImportInputError(f"cannot read file: {error.strerror or error}", source=name) from error
+        outcome.draft = parse_bytes(data, source=source.path.name, max_bytes=max_bytes, location=name)
+        if tokenise:
+            tokenise_draft(outcome.draft)
+        outcome.sha256 = outcome.draft.sha256
+    except ImportInputError as error:
+        outcome.error = error
+    except Exception as error:  # a parser bug must fail this file only, with its name
+        outcome.error = ImportInputError(f"parser error: {type(error).__name__}: {error}", source=name)
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def _parse_star(args: tuple[SourceFile, int | None, bool]) -> ParseOutcome:
+    return parse_source(*args)
+
+
+def parse_sources(
+    sources: list[SourceFile], *, jobs: int = 1, max_bytes: int | None = None, tokenise: bool = False
+) -> Iterator[ParseOutcome]:
+    """Parse files in order; with ``jobs > 1`` in that many worker processes (results still in input order).
+
+    ``tokenise`` also runs jieba over every article, in the workers, so the single writer only writes.
+    """
+    if jobs <= 1 or len(sources) <= 1:
+        for source in sources:
+            yield parse_source(source, max_bytes, tokenise)
+        return
+    context = multiprocessing.get_context("spawn" if _unsafe_to_fork() else "fork")
+    with context.Pool(processes=jobs) as pool:
+        chunksize = max(1, min(16, len(sources) // (jobs * 8) or 1))
+        yield from pool.imap(_parse_star, [(source, max_bytes, tokenise) for source in sources], chunksize=chunksize)
+
+
+def _unsafe_to_fork() -> bool:
+    """Forking a process with live threads can deadlock; fall back to spawn then."""
+    import threading
+
+    return threading.active_count() > 1

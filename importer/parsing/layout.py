@@ -1,0 +1,208 @@
+"""What plain text blocks are (body, headline, caption), and which way the paper prints headlines.
+
+Headlines are short blocks without sentence punctuation. Consecutive headline blocks form a
+:class:`Group` (banner, kicker 引题, headline, subheadline ——副题). Some papers' text layers put
+the headline after its body, others before; :func:`orientation` decides per file from evidence
+that only one reading explains (a headline at the top of a page right before a 本报讯 lead, a
+headline stranded after the last body of a page, a ——subheadline right before a byline), and only
+falls back to the line width when the file gives no evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import blocks as bk
+from .blocks import Unit
+from .textfix import cells, clean_headline, ends_sentence, has_sentence_punct, strip_ws, undoubled_text
+
+AFTER = "after"
+BEFORE = "before"
+
+#: A kicker (引题) is a short label: a place or an organisation.
+KICKER_MAX = 8
+#: Headlines are at most this many characters (a long two-line headline is about 40).
+HEADLINE_MAX = 48
+#: Page-top labels such as a section name ("一周要闻") are this short.
+LABEL_MAX = 5
+COLUMN_INTRO = "开栏的话"
+_SUB_MARKS = ("——", "—", "─", "--")
+
+
+def unit_headline_text(unit: Unit) -> str:
+    lines = [line.text for line in unit.lines]
+    if unit.kind == bk.VERT:
+        return "".join(strip_ws(line) for line in lines)
+    if unit.doubled:
+        lines = [undoubled_text(line) for line in lines]
+    return clean_headline(lines)
+
+
+def is_headline_like(unit: Unit, prev: Unit | None) -> bool:
+    """Could this text block be a headline, kicker, subheadline or banner on its own?"""
+    if unit.kind == bk.VERT:
+        return True
+    if unit.kind != bk.TEXT or unit.credit_start is not None or len(unit.lines) > 3:
+        return False
+    if unit.doubled:
+        return True
+    flat = strip_ws(unit_headline_text(unit))
+    if not 1 <= len(flat) <= HEADLINE_MAX:
+        return False
+    if has_sentence_punct(flat) or flat[-1] in "、：:（(“":
+        return False
+    # a column break in mid-sentence: the block continues the text before it
+    body_before = prev is not None and prev.kind in (bk.TEXT, bk.LEAD, bk.BRIEF) and not prev.notes.get("head")
+    return not (body_before and not ends_sentence(prev.lines[-1].text) and prev.lines[-1].flat[-1:] not in "”）)》")
+
+
+@dataclass
+class Group:
+    """Consecutive headline-like units and the role of each."""
+
+    units: list[Unit]
+    headline: list[Unit] = field(default_factory=list)
+    kicker: Unit | None = None
+    subs: list[Unit] = field(default_factory=list)
+    furniture: list[Unit] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(unit_headline_text(unit) for unit in self.headline)
+
+    @property
+    def kicker_text(self) -> str | None:
+        return unit_headline_text(self.kicker) if self.kicker else None
+
+    @property
+    def sub_text(self) -> str | None:
+        return "".join(unit_headline_text(unit) for unit in self.subs) or None
+
+    @property
+    def is_furniture(self) -> bool:
+        return len(strip_ws(self.text)) < 4 and self.text != COLUMN_INTRO
+
+    @property
+    def simple(self) -> bool:
+        return self.kicker is None and not self.subs and not self.furniture and len(self.headline) == 1
+
+
+def is_couplet(unit: Unit) -> bool:
+    """Two parallel phrases of equal length set apart by a space ("发挥劳模作用 出彩乡村振兴").
+
+    Column banners and intertitles are printed this way; a kicker or a headline rarely is.
+    """
+    if len(unit.lines) != 1 or unit.doubled:
+        return False
+    parts = unit.lines[0].text.split()
+    return len(parts) == 2 and len(parts[0]) == len(parts[1]) >= 4
+
+
+def build_group(units: list[Unit]) -> Group:
+    group = Group(units)
+    mains: list[Unit] = []
+    for unit in units:
+        text = unit_headline_text(unit)
+        if text.startswith(_SUB_MARKS) and (mains or group.subs):
+            group.subs.append(unit)
+        else:
+            mains.append(unit)
+    if not mains:
+        group.headline, group.subs = group.subs[:1], group.subs[1:]
+        return group
+    group.headline = [mains[-1]]
+    for unit in reversed(mains[:-1]):
+        text = unit_headline_text(unit)
+        if unit.kind == bk.VERT and group.headline[0].kind == bk.VERT and group.kicker is None:
+            group.headline.insert(0, unit)
+        elif group.kicker is None and not is_couplet(unit) and (len(strip_ws(text)) <= KICKER_MAX or " " in text):
+            group.kicker = unit
+        elif group.kicker is not None or is_couplet(unit):
+            group.furniture.insert(0, unit)
+        else:
+            group.headline.insert(0, unit)
+    return group
+
+
+def mark_units(units: list[Unit]) -> list[Unit | Group]:
+    """Turn a page's units into a sequence where headline-like runs are :class:`Group` objects."""
+    # a text block right before a photo credit, or ending with one, is a photo's caption
+    for index, unit in enumerate(units):
+        if unit.kind == bk.PCREDIT and index and units[index - 1].kind == bk.TEXT:
+            units[index - 1].kind = bk.CAPTION
+        if unit.kind == bk.TEXT and unit.credit_start is not None:
+            unit.kind = bk.CAPTION
+    # an arrow caption broken by a blank line continues into a short block that ends the sentence
+    merged: list[Unit] = []
+    for unit in units:
+        prev = merged[-1] if merged else None
+        if (
+            prev is not None
+            and prev.kind == bk.CAPTION
+            and unit.kind == bk.TEXT
+            and prev.credit_start is None
+            and not ends_sentence(prev.lines[-1].text)
+            and len(unit.lines) <= 2
+            and ends_sentence(unit.lines[-1].text)
+        ):
+            prev.lines.extend(unit.lines)
+            prev.credit_start = unit.credit_start
+            continue
+        merged.append(unit)
+    units = merged
+    prev: Unit | None = None
+    for unit in units:
+        if is_headline_like(unit, prev):
+            unit.notes["head"] = True
+        prev = unit
+    out: list[Unit | Group] = []
+    run: list[Unit] = []
+    for unit in units:
+        if unit.notes.get("head"):
+            run.append(unit)
+            continue
+        if run:
+            out.append(build_group(run))
+            run = []
+        out.append(unit)
+    if run:
+        out.append(build_group(run))
+    return out
+
+
+_ANCHORS = (bk.LEAD, bk.BYLINE, bk.COMMENT)
+_NON_BODY = (bk.FURN, bk.HEADER, bk.CAPTION, bk.PCREDIT, bk.PAGECREDIT)
+_BODYISH = (bk.TEXT, bk.LEAD, bk.BRIEF, bk.TRAIL, bk.AUTHORNOTE)
+
+
+def is_page_label(group: Group, position: int) -> bool:
+    """A short label at the very top of a page (a section name), not a headline."""
+    return position == 0 and group.simple and len(strip_ws(group.text)) <= LABEL_MAX and group.text != COLUMN_INTRO
+
+
+def orientation(pages: list[list[Unit | Group]]) -> str:
+    """Does this file print headlines before or after their bodies?"""
+    before = after = 0
+    for items in pages:
+        for index, item in enumerate(items):
+            if not isinstance(item, Group) or item.is_furniture or is_page_label(item, index):
+                continue
+            prev = items[index - 1] if index else None
+            nxt = items[index + 1] if index + 1 < len(items) else None
+            prev_kind = prev.kind if isinstance(prev, Unit) else None
+            next_kind = nxt.kind if isinstance(nxt, Unit) else None
+            # before: a headline between furniture/photos (or the page top) and a lead; a ——subheadline
+            # right above a lead or byline. after: a headline stranded after a body with nothing to head.
+            heads_next = next_kind in _ANCHORS and (prev is None or prev_kind in _NON_BODY or bool(item.subs))
+            stranded = (prev_kind in _BODYISH and (nxt is None or next_kind in _NON_BODY)) or (
+                nxt is None and prev_kind in _NON_BODY
+            )
+            before += heads_next
+            after += stranded and not heads_next
+    if before != after:
+        return BEFORE if before > after else AFTER
+    widths = sorted(
+        cells(line.text) for items in pages for item in items if isinstance(item, Unit) for line in item.lines
+    )
+    median = widths[len(widths) // 2] if widths else 0
+    return BEFORE if median > 30 else AFTER

@@ -1,0 +1,111 @@
+"""Pages and page furniture: where a page starts, and what its header says.
+
+A page starts at a line that begins with exactly one space (the extractor's page marker) or with a
+form feed. Page texts are kept verbatim so that their concatenation is the whole file; text before
+the first marker belongs to page 1, and a trailing page holding only white space is folded into the
+page before it.
+
+Headers such as "JIAOZUO DAILY" / "A08│孟州新闻2023年3月7日 星期二" / "■新闻热线：…│■编辑：刘振毅│校对：…"
+give the page number, section, date, paper and staff. They may sit in the middle of a page's text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+#: English mastheads the extractor keeps, mapped to the paper's printed name.
+PAPER_NAMES = {"JIAOZUODAILY": "焦作日报"}
+_CN_PAPER = re.compile(r"^(焦作日报|[\u4e00-\u9fff]{2,6}日报|[\u4e00-\u9fff]{2,6}晚报)$")
+
+_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+DATE_LINE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日(?:星期[一二三四五六日天]|周[一二三四五六日天])?$")
+_PAGE_NO = re.compile(r"^([A-Z]{1,2}\d{1,2}|第\d{1,2}版)[│|｜丨](.*)$")
+_STAFF = re.compile(r"(编辑|责编|校对|组版|美编|版式)[：:]\s*([\u4e00-\u9fff]{2,4})")
+
+
+@dataclass
+class PageInfo:
+    """What a page's furniture lines state."""
+
+    number: str | None = None
+    section: str | None = None
+    date: dt.date | None = None
+    paper: str | None = None
+    staff: dict[str, str] = field(default_factory=dict)
+
+
+def split_pages(text: str) -> list[tuple[int, str]]:
+    """(offset, raw text) of each page; the concatenation of the raw texts is ``text``."""
+    starts = [0]
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        if offset and (line.startswith("\f") or (line.startswith(" ") and not line.startswith("  "))):
+            starts.append(offset)
+        offset += len(line)
+    pages = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else len(text)
+        pages.append((start, text[start:end]))
+    # a page of white space only is no page: fold it into the page before
+    folded: list[tuple[int, str]] = []
+    for start, raw in pages:
+        if folded and not raw.strip():
+            folded[-1] = (folded[-1][0], folded[-1][1] + raw)
+        else:
+            folded.append((start, raw))
+    # leading white-space-only pages (cannot be folded backwards) join the next page
+    while len(folded) > 1 and not folded[0][1].strip():
+        folded[1] = (folded[0][0], folded[0][1] + folded[1][1])
+        folded.pop(0)
+    return folded
+
+
+def parse_date(text: str) -> dt.date | None:
+    match = _DATE.search(text)
+    if not match:
+        return None
+    try:
+        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
+
+
+def is_date_line(flat: str) -> bool:
+    return bool(DATE_LINE.match(flat))
+
+
+def header_kind(flat: str) -> str | None:
+    """Which header line this is ("paper", "page", "staff"), from its whitespace-free text."""
+    upper = flat.upper()
+    if upper in PAPER_NAMES or _CN_PAPER.match(flat):
+        return "paper"
+    if _PAGE_NO.match(flat):
+        return "page"
+    if len(_STAFF.findall(flat)) >= 2 or ("新闻热线" in flat and len(flat) < 80):
+        return "staff"
+    return None
+
+
+def read_header(flat: str, info: PageInfo) -> None:
+    """Fill ``info`` from one header line (whitespace-free text)."""
+    kind = header_kind(flat)
+    if kind == "paper":
+        info.paper = info.paper or PAPER_NAMES.get(flat.upper(), flat)
+    elif kind == "page":
+        match = _PAGE_NO.match(flat)
+        assert match is not None
+        info.number = info.number or match.group(1)
+        rest = match.group(2)
+        date_match = _DATE.search(rest)
+        if date_match:
+            info.date = info.date or parse_date(rest)
+            rest = rest[: date_match.start()]
+        rest = rest.strip("│|｜丨 ")
+        if rest and len(rest) <= 12:
+            info.section = info.section or rest
+    elif kind == "staff":
+        for role, name in _STAFF.findall(flat):
+            role = {"责编": "编辑"}.get(role, role)
+            info.staff.setdefault(role, name)

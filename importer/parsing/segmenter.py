@@ -1,0 +1,170 @@
+"""``parse_issue``: one raw issue text -> an :class:`IssueDraft` (pages, articles, photos, segments).
+
+The steps, each in its own module: pages (:mod:`.pages`) -> classified units (:mod:`.blocks`) ->
+headline groups and headline orientation (:mod:`.layout`) -> articles and photos with their
+spans (:mod:`.assemble`) -> duplicates (:mod:`.duplicates`) -> drafts and conservation-checked
+segments (here). It never raises: should a step fail on an odd text, the pages are still cut and
+all their text is reported as unassigned, so nothing is lost silently.
+"""
+
+from __future__ import annotations
+
+from .assemble import Assembler, Assembly, Span
+from .blocks import split_units
+from .drafts import ArticleDraft, IssueDraft, PageDraft, PhotoDraft, Segment, SegmentKind
+from .duplicates import mark_duplicates
+from .layout import mark_units, orientation
+from .pages import split_pages
+
+#: Segments of these kinds keep apart even when only white space separates them.
+_DISTINCT = frozenset({SegmentKind.FURNITURE, SegmentKind.UNASSIGNED, SegmentKind.PHOTO_CREDIT})
+
+
+def parse_issue(text: str, *, source: str) -> IssueDraft:
+    """Segment one decoded issue text. Never raises for a ``str``."""
+    try:
+        return _parse(text, source)
+    except Exception:  # the contract is "never raise"; the text is then kept as unassigned
+        return _fallback(text, source)
+
+
+def _parse(text: str, source: str) -> IssueDraft:
+    pages = split_pages(text)
+    raws = [raw for _, raw in pages]
+    items = [mark_units(split_units(raw)) for raw in raws]
+    assembly = Assembler(raws, items, orientation(items)).run()
+    mark_duplicates(assembly.articles)
+    return _drafts(text, source, pages, assembly)
+
+
+def _drafts(text: str, source: str, pages: list[tuple[int, str]], assembly: Assembly) -> IssueDraft:
+    issue = IssueDraft(source=source)
+    local_article: list[int] = []
+    local_photo: list[int] = []
+    drafts: list[PageDraft] = []
+    for index, (offset, raw) in enumerate(pages):
+        info = assembly.infos[index]
+        drafts.append(
+            PageDraft(
+                index=index + 1,
+                raw_text=raw,
+                first_line=text.count("\n", 0, offset) + 1,
+                number=info.number,
+                section=info.section or assembly.labels.get(index),
+                date=info.date,
+                paper=info.paper,
+                staff=dict(info.staff) or None,
+            )
+        )
+    for article in assembly.articles:
+        page = drafts[article.page]
+        local_article.append(len(page.articles))
+        page.articles.append(
+            ArticleDraft(
+                headline=article.headline or None,
+                kicker=article.kicker or None,
+                subheadline=article.subheadline or None,
+                body=article.body,
+                kind=article.kind,
+                reporters=list(article.reporters),
+                duplicate_of=article.duplicate_of,
+            )
+        )
+    for photo in assembly.photos:
+        page = drafts[photo.page]
+        local_photo.append(len(page.photos))
+        photographer = photo.photographer
+        if photographer is None and not photo.credited and not photo.qr:
+            photographer = assembly.page_photographers.get(photo.page)
+        page.photos.append(PhotoDraft(caption=photo.caption, photographer=photographer))
+    for index, page in enumerate(drafts):
+        spans = [span for span in assembly.spans if span.page == index]
+        page.segments = _segments(page.raw_text, spans, assembly, local_article, local_photo, index)
+        for segment in page.segments:
+            cleaned = "".join(page.raw_text[segment.start : segment.end].split())
+            if segment.kind == SegmentKind.FURNITURE:
+                page.furniture.append(cleaned)
+            elif segment.kind == SegmentKind.UNASSIGNED:
+                page.unassigned.append(cleaned)
+    issue.pages = drafts
+    issue.date = next((page.date for page in drafts if page.date), None)
+    issue.paper = next((page.paper for page in drafts if page.paper), None)
+    return issue
+
+
+def _segments(
+    raw: str,
+    spans: list[Span],
+    assembly: Assembly,
+    local_article: list[int],
+    local_photo: list[int],
+    page_index: int,
+) -> list[Segment]:
+    """Segments that cover every non-white-space character exactly once.
+
+    Spans are laid on a per-character owner map (an earlier span wins a contested character), so
+    the result cannot overlap even if a rule misfires; characters no span claimed become
+    ``unassigned`` segments.
+    """
+    owners: list[int] = [-1] * len(raw)
+    # body spans are laid last: a credit cut from the end of a body line must win its characters
+    spans = sorted(spans, key=lambda span: span.kind == SegmentKind.BODY)
+    for number, span in enumerate(spans):
+        for position in range(max(span.start, 0), min(span.end, len(raw))):
+            if owners[position] < 0:
+                owners[position] = number
+    segments: list[Segment] = []
+    current_key = None
+    start = end = 0
+    unassigned_run = 0
+    for position, char in enumerate(raw):
+        if char.isspace():
+            continue
+        number = owners[position]
+        if number < 0:
+            if current_key is None or current_key[0] != SegmentKind.UNASSIGNED:
+                unassigned_run += 1
+            key = (SegmentKind.UNASSIGNED, None, -unassigned_run)
+        else:
+            span = spans[number]
+            key = (span.kind, span.owner, span.key if span.kind in _DISTINCT or span.owner is None else 0)
+        if key != current_key:
+            if current_key is not None:
+                segments.append(_segment(current_key, start, end, assembly, local_article, local_photo, page_index))
+            current_key, start = key, position
+        end = position + 1
+    if current_key is not None:
+        segments.append(_segment(current_key, start, end, assembly, local_article, local_photo, page_index))
+    return segments
+
+
+def _segment(key, start, end, assembly, local_article, local_photo, page_index) -> Segment:
+    kind, owner, _ = key
+    article = photo = owner_page = None
+    if owner is not None and owner[0] == "article":
+        article = local_article[owner[1]]
+        home = assembly.articles[owner[1]].page
+        if home != page_index:
+            owner_page = home + 1
+    elif owner is not None and owner[0] == "photo":
+        photo = local_photo[owner[1]]
+    return Segment(kind=kind, start=start, end=end, article=article, photo=photo, owner_page=owner_page)
+
+
+def _fallback(text: str, source: str) -> IssueDraft:
+    """Pages cut as usual (or the whole text as one page), all text unassigned."""
+    try:
+        pages = split_pages(text)
+    except Exception:
+        pages = [(0, text)]
+    issue = IssueDraft(source=source)
+    for index, (offset, raw) in enumerate(pages):
+        page = PageDraft(index=index + 1, raw_text=raw, first_line=text.count("\n", 0, offset) + 1)
+        stripped = raw.strip()
+        if stripped:
+            start = len(raw) - len(raw.lstrip())
+            end = len(raw.rstrip())
+            page.segments = [Segment(kind=SegmentKind.UNASSIGNED, start=start, end=end)]
+            page.unassigned = ["".join(stripped.split())]
+        issue.pages.append(page)
+    return issue

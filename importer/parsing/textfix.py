@@ -1,0 +1,143 @@
+"""Text repair for the PDF text layer: joining wrapped lines, closing letter-spacing, undoing fake bold.
+
+The extractor writes justified lines with a space between every character ("生 产 和 防"), spaces
+around brackets ("示范区 （高新区） 党"), and bold headlines twice over ("成立成立"). None of these
+spaces carry meaning between Chinese characters, so they are closed up; spaces between Latin words
+or numbers ("LED 显示屏" keeps nothing, "BA.5.2 variant" keeps its space) are kept where both sides
+are ASCII letters or digits.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Characters that end a sentence.
+TERMINAL = "。！？!?…"
+#: Closing quotes/brackets that may follow a sentence end ("…。”").
+CLOSERS = "”’」』）)》】\"'"
+#: Sentence-internal punctuation: a line holding one of these is running text, not a headline.
+SENTENCE_PUNCT = "。，；！？,;!?"
+
+_WS = re.compile(r"\s+")
+_CJK_RANGES = ((0x3400, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FFFF))
+
+
+def is_cjk(ch: str) -> bool:
+    """A Han character (not punctuation)."""
+    code = ord(ch)
+    return any(low <= code <= high for low, high in _CJK_RANGES)
+
+
+def is_ascii_word(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in ".%+-/")
+
+
+def cells(text: str) -> float:
+    """Display width as the rewrap tool counts it: ASCII half a cell, everything else one."""
+    return sum(0.5 if ord(ch) < 128 else 1.0 for ch in text if not ch.isspace() or ch == " ")
+
+
+def strip_ws(text: str) -> str:
+    return _WS.sub("", text)
+
+
+def close_spaces(text: str) -> str:
+    """Remove whitespace runs unless both neighbours are ASCII letters/digits (then keep one space)."""
+    out: list[str] = []
+    pending = False
+    for ch in text:
+        if ch.isspace():
+            pending = True
+            continue
+        if pending and out and is_ascii_word(out[-1]) and is_ascii_word(ch):
+            out.append(" ")
+        pending = False
+        out.append(ch)
+    return "".join(out)
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join wrapped lines of one paragraph and close up justification spaces."""
+    return close_spaces(" ".join(line.strip() for line in lines))
+
+
+def is_letter_spaced(text: str) -> bool:
+    """ "政 务 简 报", "韦 冰": every token one character (at least two tokens)."""
+    tokens = text.split()
+    return len(tokens) >= 2 and all(len(token) == 1 for token in tokens)
+
+
+def clean_headline(lines: list[str]) -> str:
+    """A headline from its printed lines: letter-spacing closed, a meaningful gap kept as one space."""
+    parts = []
+    for line in lines:
+        line = line.strip()
+        if is_letter_spaced(line):
+            line = line.replace(" ", "").replace("\u3000", "")
+        parts.append(_WS.sub(" ", line))
+    text = "".join(parts)
+    # spaces next to punctuation or a lone character are justification, not a gap between phrases
+    text = re.sub(r"\s*([“”‘’（）《》：:、·—])\s*", r"\1", text)
+    return text.strip()
+
+
+def ends_sentence(text: str) -> bool:
+    """Does the text end a sentence (。 ！ ？ …, possibly followed by a closing quote)?"""
+    text = text.rstrip()
+    while text and text[-1] in CLOSERS:
+        if len(text) >= 2 and text[-2] in TERMINAL:
+            return True
+        text = text[:-1]
+    return bool(text) and text[-1] in TERMINAL
+
+
+def has_sentence_punct(text: str) -> bool:
+    return any(ch in SENTENCE_PUNCT for ch in text)
+
+
+def undouble(text: str) -> list[tuple[int, int, bool]] | None:
+    """Split a fake-bold line into (start, end, is_copy) pieces, or None when the line is not doubled.
+
+    Bold type in the PDF is drawn twice, so the text layer repeats every run: "成立成立",
+    "团市委团市委““青年…". A line counts as doubled only when it decomposes entirely into
+    runs each followed by an identical copy; ordinary text (reduplications such as "认认真真" aside)
+    practically never does for a whole line. Offsets index ``text``; spaces are kept with the run.
+    """
+    chars = [(i, ch) for i, ch in enumerate(text) if not ch.isspace()]
+    n = len(chars)
+    if n < 4 or n > 200:
+        return None
+    seq = "".join(ch for _, ch in chars)
+    memo: dict[int, tuple[int, ...] | None] = {n: ()}
+
+    def solve(i: int) -> tuple[int, ...] | None:
+        if i in memo:
+            return memo[i]
+        result = None
+        for k in range((n - i) // 2, 0, -1):
+            if seq[i : i + k] == seq[i + k : i + 2 * k]:
+                rest = solve(i + 2 * k)
+                if rest is not None:
+                    result = (k, *rest)
+                    break
+        memo[i] = result
+        return result
+
+    runs = solve(0)
+    if runs is None or (len(runs) == 1 and runs[0] < 3):
+        return None
+    pieces: list[tuple[int, int, bool]] = []
+    i = 0
+    for k in runs:
+        first = (chars[i][0], chars[i + k - 1][0] + 1, False)
+        copy = (chars[i + k][0], chars[i + 2 * k - 1][0] + 1, True)
+        pieces.extend([first, copy])
+        i += 2 * k
+    return pieces
+
+
+def undoubled_text(text: str) -> str:
+    pieces = undouble(text)
+    if pieces is None:
+        return text
+    return "".join(text[s:e] for s, e, copy in pieces if not copy)

@@ -1,0 +1,52 @@
+"""jieba word segmentation of articles, done once at import time and stored for ranking and keywords.
+
+Substring recall comes from the normalised search document (see ``articles.search``); jieba tokens add
+whole-word matching and keywords. jieba is loaded lazily, once per process (the parser's worker
+processes each load it once), with an optional user dictionary of local names.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from functools import cache
+
+from .drafts import IssueDraft
+
+_lock = threading.Lock()
+
+
+@cache
+def _tokenizer():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    with _lock:
+        tokenizer.initialize()
+        user_dict = os.environ.get("NEWSROOM_JIEBA_USER_DICT")
+        if user_dict and os.path.exists(user_dict):
+            tokenizer.load_userdict(user_dict)
+    return tokenizer
+
+
+def tokenise(text: str) -> list[str]:
+    """Words of a text for search (jieba's search mode: long words and their parts), white space dropped."""
+    if not text:
+        return []
+    return [word for word in _tokenizer().cut_for_search("".join(text.split())) if word.strip()]
+
+
+def tokenise_article(*, kicker: str | None, headline: str | None, subheadline: str | None, body: str) -> list[str]:
+    """The words an article is indexed by: its kicker, headline, subheadline and body."""
+    return tokenise(" ".join(filter(None, [kicker, headline, subheadline, body])))
+
+
+def tokenise_draft(draft: IssueDraft) -> IssueDraft:
+    """Fill ``tokens`` of every article of a draft."""
+    for article in draft.articles:
+        article.tokens = tokenise_article(
+            kicker=article.kicker, headline=article.headline, subheadline=article.subheadline, body=article.body
+        )
+    return draft

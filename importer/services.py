@@ -1,0 +1,529 @@
+"""Writes of the import path: one issue draft → database rows, in one transaction; batches; purge.
+
+The parser hands over plain dataclasses (``importer.parsing``); this module is the only one that turns
+them into model rows. It writes in bulk, records history rows for what it creates (so an editor's first
+change can be reverted to the imported state), keeps the search document current, and never touches an
+article an editor has changed or verified.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import logging
+import socket
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DatabaseError, close_old_connections, connection, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from articles.models import Article, ArticleCredit, Issue, Page, Photo, Reporter
+from articles.search import build_search_document
+
+from .models import EventResult, ImportEvent, ImportRun, RunStatus
+from .parsing import ImportInputError, IssueDraft, PageDraft, SegmentKind
+from .parsing.files import ParseOutcome, SourceFile, discover, file_sha256, parse_sources
+
+logger = logging.getLogger("importer")
+
+COUNT_KEYS = ("issues", "pages", "articles", "photos", "reporters", "credits")
+
+
+@dataclass
+class IssueImportResult:
+    """What writing one draft did."""
+
+    issue: Issue | None
+    result: str  # an EventResult value
+    counts: Counter = field(default_factory=Counter)
+    #: articles an editor owns that the new segmentation no longer matches: left for an editor to review
+    conflicts: list[str] = field(default_factory=list)
+    kept: int = 0  # touched articles left as the editors made them
+
+
+def apply_overrides(
+    draft: IssueDraft,
+    *,
+    paper: str | None = None,
+    date: dt.date | None = None,
+    edition: str | None = None,
+    source: SourceFile | None = None,
+) -> IssueDraft:
+    """Command-line options beat the file's manifest, which beats what the text says."""
+    manifest = source.manifest if source else None
+    draft.paper = paper or (manifest and manifest.paper) or draft.paper or settings.NEWSROOM_DEFAULT_PAPER or None
+    draft.date = date or (manifest and manifest.date) or draft.date
+    draft.edition = edition or (manifest and manifest.edition) or draft.edition or ""
+    return draft
+
+
+def _clean_name(name: str) -> str:
+    return "".join(name.split())
+
+
+def _reporters_for(names: set[str], counts: Counter) -> dict[str, Reporter]:
+    """Reporter rows by name, creating the missing ones (with history)."""
+    existing = {r.name: r for r in Reporter.objects.filter(name__in=names)}
+    missing = [Reporter(name=name) for name in sorted(names - existing.keys())]
+    if missing:
+        bulk_create_with_history(missing, Reporter, default_change_reason="import")
+        existing.update({r.name: r for r in Reporter.objects.filter(name__in=[m.name for m in missing])})
+        counts["reporters"] += len(missing)
+    return existing
+
+
+def _spans(page: PageDraft, *, article: int | None = None, photo: int | None = None) -> list[list]:
+    if article is not None:
+        return [
+            [s.kind, s.start, s.end]
+            for s in page.segments
+            if s.article == article and s.kind in SegmentKind.ARTICLE_KINDS
+        ]
+    return [[s.kind, s.start, s.end] for s in page.segments if s.photo == photo and s.kind in SegmentKind.PHOTO_KINDS]
+
+
+def _page_fields(page: PageDraft) -> dict:
+    return {
+        "number": page.number or "",
+        "section": page.section or "",
+        "printed_date": page.date,
+        "staff": page.staff or {},
+        "raw_text": page.raw_text,
+        "first_line": page.first_line,
+        "furniture": list(page.furniture),
+        "unassigned": list(page.unassigned),
+        "segments": [[s.kind, s.start, s.end, s.article, s.photo] for s in page.segments],
+    }
+
+
+def _write_pages_content(
+    issue: Issue,
+    draft: IssueDraft,
+    pages: dict[int, Page],
+    counts: Counter,
+    *,
+    keep_fingerprints: frozenset[str] = frozenset(),
+) -> None:
+    """Create the articles, credits and photos of every page of the draft.
+
+    ``keep_fingerprints`` are texts an editor owns already (on a forced re-import): the draft's copy of
+    such an article is not created again, so the editor's version is the only one.
+    """
+    status = settings.NEWSROOM_IMPORT_STATUS
+    names = {_clean_name(c.name) for a in draft.articles for c in a.reporters if _clean_name(c.name)} | {
+        _clean_name(p.photographer)
+        for pg in draft.pages
+        for p in pg.photos
+        if p.photographer and _clean_name(p.photographer)
+    }
+    reporters = _reporters_for(names, counts)
+
+    issue_order: list[Article | None] = []  # the draft's issue-level article order, for duplicate_of
+    plain: list[Article] = []
+    copies: list[tuple[Article, int]] = []
+    credits_for: list[tuple[Article, list]] = []
+    photos: list[Photo] = []
+    captions: dict[int, list[str]] = {}
+    for page_draft in draft.pages:
+        page = pages[page_draft.index]
+        created_here: dict[int, Article] = {}
+        for order, article_draft in enumerate(page_draft.articles):
+            for photo in page_draft.photos:
+                if photo.article == order and photo.caption:
+                    captions.setdefault(id(article_draft), []).append(photo.caption)
+            if article_draft.fingerprint in keep_fingerprints:
+                issue_order.append(None)
+                continue
+            reporter_names = [_clean_name(c.name) for c in article_draft.reporters]
+            article = Article(
+                issue=issue,
+                page=page,
+                order=order,
+                headline=article_draft.headline or "",
+                kicker=article_draft.kicker or "",
+                subheadline=article_draft.subheadline or "",
+                body=article_draft.body,
+                kind=article_draft.kind,
+                status=status,
+                fingerprint=article_draft.fingerprint,
+                search_tokens=" ".join(article_draft.tokens),
+                source_spans=_spans(page_draft, article=order),
+                search_document=build_search_document(
+                    headline=article_draft.headline or "",
+                    kicker=article_draft.kicker or "",
+                    subheadline=article_draft.subheadline or "",
+                    body=article_draft.body,
+                    captions=captions.get(id(article_draft), ()),
+                    reporter_names=reporter_names,
+                ),
+            )
+            issue_order.append(article)
+            created_here[order] = article
+            if article_draft.duplicate_of is not None:
+                copies.append((article, article_draft.duplicate_of))
+            else:
+                plain.append(article)
+            credits_for.append((article, article_draft.reporters))
+        for order, photo_draft in enumerate(page_draft.photos):
+            photographer = _clean_name(photo_draft.photographer or "")
+            photos.append(
+                Photo(
+                    issue=issue,
+                    page=page,
+                    article=created_here.get(photo_draft.article) if photo_draft.article is not None else None,
+                    order=order,
+                    caption=photo_draft.caption,
+                    photographer=reporters.get(photographer) if photographer else None,
+                    source_spans=_spans(page_draft, photo=order),
+                )
+            )
+
+    bulk_create_with_history(plain, Article, default_change_reason="import")
+    for article, original in copies:
+        target = issue_order[original] if 0 <= original < len(issue_order) else None
+        article.duplicate_of = target if target is not None and target.pk else None
+    bulk_create_with_history([a for a, _ in copies], Article, default_change_reason="import")
+    counts["articles"] += len(plain) + len(copies)
+
+    credits: list[ArticleCredit] = []
+    for article, article_credits in credits_for:
+        seen: set[tuple[str, str]] = set()
+        for credit in article_credits:
+            key = (_clean_name(credit.name), credit.role)
+            if not key[0] or key in seen:
+                continue
+            seen.add(key)
+            credits.append(
+                ArticleCredit(article=article, reporter=reporters[key[0]], role=credit.role, order=len(seen) - 1)
+            )
+    bulk_create_with_history(credits, ArticleCredit, default_change_reason="import")
+    counts["credits"] += len(credits)
+
+    for photo in photos:
+        photo.article_id = photo.article.pk if photo.article is not None else None
+    bulk_create_with_history(photos, Photo, default_change_reason="import")
+    counts["photos"] += len(photos)
+
+
+@transaction.atomic
+def issue_import(*, draft: IssueDraft, force: bool = False) -> IssueImportResult:
+    """Write one parsed issue in one transaction.
+
+    A file already imported (same SHA-256) is skipped, unless ``force``: then pages are refreshed and
+    every article no editor has touched is re-segmented; touched or verified articles stay byte for byte,
+    and those the new segmentation no longer finds are reported as conflicts.
+    """
+    if not draft.sha256:
+        raise ValueError("draft has no sha256: parse it with importer.parsing.parse_bytes")
+    existing = Issue.objects.select_for_update().filter(sha256=draft.sha256).first()
+    if existing is not None and not force:
+        return IssueImportResult(issue=existing, result=EventResult.SKIPPED)
+    if existing is not None:
+        return _reimport(existing, draft)
+
+    counts: Counter = Counter()
+    issue = Issue.objects.create(
+        paper=draft.paper or "",
+        publication_date=draft.date,
+        edition=draft.edition or "",
+        source_name=draft.source,
+        sha256=draft.sha256,
+        encoding=draft.encoding,
+        size_bytes=draft.size,
+    )
+    counts["issues"] += 1
+    created_pages = Page.objects.bulk_create(Page(issue=issue, index=p.index, **_page_fields(p)) for p in draft.pages)
+    counts["pages"] += len(created_pages)
+    pages = {page.index: page for page in created_pages}
+    _write_pages_content(issue, draft, pages, counts)
+    return IssueImportResult(issue=issue, result=EventResult.IMPORTED, counts=counts)
+
+
+def _reimport(issue: Issue, draft: IssueDraft) -> IssueImportResult:
+    counts: Counter = Counter()
+    issue.paper = draft.paper or issue.paper
+    issue.publication_date = draft.date or issue.publication_date
+    issue.edition = draft.edition or issue.edition
+    issue.encoding = draft.encoding
+    issue.save(update_fields=["paper", "publication_date", "edition", "encoding"])
+
+    touched = list(
+        Article.objects.filter(issue=issue).filter(edited_at__isnull=False)
+        | Article.objects.filter(issue=issue).filter(verified_at__isnull=False)
+    )
+    touched_ids = {a.pk for a in touched}
+    new_fingerprints = {a.fingerprint for a in draft.articles}
+    conflicts = [
+        f"article {a.pk} ({a.headline or a.body[:20]}) was edited; the new segmentation does not hold it unchanged"
+        for a in touched
+        if a.fingerprint not in new_fingerprints
+    ]
+    Photo.objects.filter(issue=issue, edited_at__isnull=True).exclude(article_id__in=touched_ids).delete()
+    Article.objects.filter(issue=issue).exclude(pk__in=touched_ids).delete()
+
+    pages = {page.index: page for page in Page.objects.filter(issue=issue)}
+    for page_draft in draft.pages:
+        page = pages.get(page_draft.index)
+        if page is None:
+            page = Page.objects.create(issue=issue, index=page_draft.index, **_page_fields(page_draft))
+            pages[page.index] = page
+            counts["pages"] += 1
+        else:
+            for name, value in _page_fields(page_draft).items():
+                setattr(page, name, value)
+            page.save()
+    keep_pages = {p.index for p in draft.pages} | {a.page.index for a in touched}
+    Page.objects.filter(issue=issue).exclude(index__in=keep_pages).delete()
+    _write_pages_content(issue, draft, pages, counts, keep_fingerprints=frozenset(a.fingerprint for a in touched))
+    return IssueImportResult(
+        issue=issue, result=EventResult.REIMPORTED, counts=counts, conflicts=conflicts, kept=len(touched)
+    )
+
+
+def issue_purge(*, issue: Issue, chunk_size: int = 500, run: ImportRun | None = None) -> Counter:
+    """Delete an issue with everything it owns, in chunks so a large issue never holds one huge lock.
+
+    History rows stay: what was deleted, and by which purge, remains auditable.
+    """
+    counts: Counter = Counter()
+    label = str(issue)
+    for model, key in ((Photo, "photos"), (ArticleCredit, "credits"), (Article, "articles"), (Page, "pages")):
+        lookup = "article__issue" if model is ArticleCredit else "issue"
+        while True:
+            with transaction.atomic():
+                ids = list(model.objects.filter(**{lookup: issue}).values_list("pk", flat=True)[:chunk_size])
+                if not ids:
+                    break
+                if model is Article:
+                    Article.objects.filter(duplicate_of_id__in=ids).update(duplicate_of=None)
+                model.objects.filter(pk__in=ids).delete()
+                counts[key] += len(ids)
+    sha = issue.sha256
+    issue.delete()
+    counts["issues"] += 1
+    if run is not None:
+        ImportEvent.objects.create(
+            run=run, path=label, sha256=sha, result=EventResult.PURGED, message=f"purged {label}", counts=dict(counts)
+        )
+    return counts
+
+
+# ---------------------------------------------------------------- batches
+
+
+@dataclass
+class FileReport:
+    path: str
+    result: str
+    message: str = ""
+    line: int | None = None
+    issue_id: int | None = None
+    counts: dict = field(default_factory=dict)
+    conflicts: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass
+class BatchReport:
+    run_id: int | None = None
+    files: list[FileReport] = field(default_factory=list)
+    totals: Counter = field(default_factory=Counter)
+
+    @property
+    def failed(self) -> list[FileReport]:
+        return [f for f in self.files if f.result == EventResult.FAILED]
+
+    def count(self, result: str) -> int:
+        return sum(1 for f in self.files if f.result == result)
+
+
+def import_run_start(*, command_line: str, options: dict) -> ImportRun:
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = ""
+    return ImportRun.objects.create(
+        command_line=command_line, options=options, invoked_by=user, host=socket.gethostname()
+    )
+
+
+def import_run_finish(*, run: ImportRun, report: BatchReport) -> ImportRun:
+    run.finished_at = timezone.now()
+    run.totals = {
+        "imported": report.count(EventResult.IMPORTED),
+        "reimported": report.count(EventResult.REIMPORTED),
+        "skipped": report.count(EventResult.SKIPPED),
+        "failed": report.count(EventResult.FAILED),
+        **{key: report.totals.get(key, 0) for key in COUNT_KEYS},
+    }
+    if not report.failed:
+        run.status = RunStatus.SUCCEEDED
+    elif len(report.failed) == len(report.files):
+        run.status = RunStatus.FAILED
+    else:
+        run.status = RunStatus.PARTIAL
+    run.save(update_fields=["finished_at", "totals", "status"])
+    return run
+
+
+def _record_event(run: ImportRun | None, report: FileReport, sha256: str = "", encoding: str = "") -> None:
+    if run is None:
+        return
+    try:
+        ImportEvent.objects.create(
+            run=run,
+            path=report.path,
+            sha256=sha256,
+            result=report.result,
+            message=report.message,
+            line=report.line,
+            encoding=encoding,
+            issue_id=report.issue_id,
+            counts=report.counts,
+            duration_ms=int(report.seconds * 1000),
+        )
+    except DatabaseError:
+        logger.exception("could not record the import event of %s", report.path)
+        connection.close()
+
+
+def _known_hashes(sources: Sequence[SourceFile]) -> tuple[dict[Path, str], set[str], list[FileReport]]:
+    """Hash every file first, so files imported before are skipped without being parsed."""
+    hashes: dict[Path, str] = {}
+    unreadable: list[FileReport] = []
+    for source in sources:
+        try:
+            hashes[source.path] = file_sha256(source.path.read_bytes())
+        except OSError as error:
+            unreadable.append(
+                FileReport(path=str(source.path), result=EventResult.FAILED, message=f"cannot read file: {error}")
+            )
+    known: set[str] = set()
+    values = list(hashes.values())
+    for start in range(0, len(values), 500):
+        known.update(Issue.objects.filter(sha256__in=values[start : start + 500]).values_list("sha256", flat=True))
+    return hashes, known, unreadable
+
+
+ProgressCallback = Callable[[FileReport], None]
+
+
+def issues_import_batch(
+    *,
+    paths: Sequence[str | Path],
+    run: ImportRun | None = None,
+    jobs: int = 1,
+    force: bool = False,
+    paper: str | None = None,
+    date: dt.date | None = None,
+    edition: str | None = None,
+    max_bytes: int | None = None,
+    on_file: ProgressCallback | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> BatchReport:
+    """Import files and directories, each file in its own transaction; a bad file fails alone.
+
+    Files already in the archive (by SHA-256) are skipped before parsing. Parsing may run in ``jobs``
+    worker processes; this process is the single writer, in input order, so the result does not depend
+    on ``jobs``.
+    """
+    report = BatchReport(run_id=run.pk if run else None)
+    max_bytes = settings.NEWSROOM_IMPORT_MAX_BYTES if max_bytes is None else max_bytes
+
+    def finish(file_report: FileReport, sha256: str = "", encoding: str = "") -> None:
+        report.files.append(file_report)
+        report.totals.update(file_report.counts)
+        _record_event(run, file_report, sha256, encoding)
+        if on_file:
+            on_file(file_report)
+
+    sources: list[SourceFile] = []
+    for raw in paths:
+        try:
+            sources.extend(discover([raw]))
+        except ImportInputError as error:
+            finish(FileReport(path=str(raw), result=EventResult.FAILED, message=str(error), line=error.line))
+    hashes, known, unreadable = _known_hashes(sources)
+    if on_total:
+        on_total(len(sources) + len(report.files))
+    for file_report in unreadable:
+        finish(file_report)
+
+    to_parse: list[SourceFile] = []
+    for source in sources:
+        sha = hashes.get(source.path)
+        if sha is None:
+            continue
+        if sha in known and not force:
+            issue_id = Issue.objects.filter(sha256=sha).values_list("pk", flat=True).first()
+            finish(
+                FileReport(
+                    path=str(source.path), result=EventResult.SKIPPED, message="already imported", issue_id=issue_id
+                ),
+                sha,
+            )
+        else:
+            to_parse.append(source)
+
+    for outcome in parse_sources(to_parse, jobs=jobs, max_bytes=max_bytes, tokenise=True):
+        file_report, encoding = _write_outcome(outcome, force=force, paper=paper, date=date, edition=edition)
+        finish(file_report, outcome.sha256, encoding)
+    return report
+
+
+def _write_outcome(
+    outcome: ParseOutcome, *, force: bool, paper: str | None, date: dt.date | None, edition: str | None
+) -> tuple[FileReport, str]:
+    path = str(outcome.source.path)
+    if outcome.error is not None or outcome.draft is None:
+        error = outcome.error
+        return FileReport(
+            path=path,
+            result=EventResult.FAILED,
+            message=str(error),
+            line=error.line if error else None,
+            seconds=outcome.seconds,
+        ), ""
+    started = time.perf_counter()
+    draft = apply_overrides(outcome.draft, paper=paper, date=date, edition=edition, source=outcome.source)
+    try:
+        result = issue_import(draft=draft, force=force)
+    except DatabaseError as error:
+        # the transaction rolled back: nothing of this file stays; reconnect for the next file
+        logger.exception("database error while importing %s", path)
+        connection.close()
+        close_old_connections()
+        return FileReport(
+            path=path,
+            result=EventResult.FAILED,
+            message=f"{path}: database error: {error}".strip(),
+            seconds=outcome.seconds + time.perf_counter() - started,
+        ), draft.encoding
+    except Exception as error:  # a writer bug fails this file only
+        logger.exception("error while importing %s", path)
+        return FileReport(
+            path=path,
+            result=EventResult.FAILED,
+            message=f"{path}: {type(error).__name__}: {error}",
+            seconds=outcome.seconds + time.perf_counter() - started,
+        ), draft.encoding
+    message = {
+        EventResult.IMPORTED: "imported",
+        EventResult.SKIPPED: "already imported",
+        EventResult.REIMPORTED: f"re-imported; kept {result.kept} article(s) owned by editors",
+    }[result.result]
+    return FileReport(
+        path=path,
+        result=result.result,
+        message=message,
+        issue_id=result.issue.pk if result.issue else None,
+        counts=dict(result.counts),
+        conflicts=result.conflicts,
+        seconds=outcome.seconds + time.perf_counter() - started,
+    ), draft.encoding

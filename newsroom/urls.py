@@ -1,0 +1,19 @@
+"""Top-level routes: the admin for editors, the API and its documentation for developers."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="api-root", permanent=False)),
+    path("admin/", admin.site.urls),
+    path("api/", include("articles.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+]
+
+admin.site.site_header = "Newsroom archive"
+admin.site.site_title = "Newsroom archive"
+admin.site.index_title = "Archive administration"

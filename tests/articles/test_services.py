@@ -1,0 +1,77 @@
+"""Editor writes: ownership, optimistic concurrency, history and the search document."""
+
+from __future__ import annotations
+
+import pytest
+
+from articles import services
+from articles.models import Article, ArticleStatus
+from tests.factories import ArticleCreditFactory, ArticleFactory, PhotoFactory, ReporterFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_update_marks_the_article_as_the_editors_and_keeps_history(editor):
+    article = ArticleFactory(headline="旧标题")
+    assert not article.is_touched
+    services.article_update(article=article, user=editor, data={"headline": "新标题"}, expected_version=1)
+    article.refresh_from_db()
+    assert article.headline == "新标题" and article.version == 2
+    assert article.edited_by == editor and article.is_touched
+    latest = article.history.latest()
+    assert latest.history_user == editor and latest.headline == "新标题"
+    assert latest.prev_record.headline == "旧标题"
+    assert "新标题" in article.search_document
+
+
+def test_second_save_of_the_same_version_is_refused(editor):
+    article = ArticleFactory()
+    first, second = Article.objects.get(pk=article.pk), Article.objects.get(pk=article.pk)
+    services.article_update(article=first, user=editor, data={"headline": "甲"}, expected_version=1)
+    with pytest.raises(services.ConcurrentEditError, match="version"):
+        services.article_update(article=second, user=editor, data={"headline": "乙"}, expected_version=1)
+    assert Article.objects.get(pk=article.pk).headline == "甲"
+
+
+def test_unknown_fields_are_refused(editor):
+    with pytest.raises(ValueError, match="not editable"):
+        services.article_update(article=ArticleFactory(), user=editor, data={"fingerprint": "x"})
+
+
+def test_status_changes_and_verify(editor):
+    articles = ArticleFactory.create_batch(3)
+    assert services.article_set_status(articles=articles, status=ArticleStatus.WITHDRAWN, user=editor) == 3
+    assert Article.objects.public().count() == 0
+    assert services.article_verify(articles=Article.objects.all(), user=editor) == 3
+    assert all(a.verified_by == editor and a.is_touched for a in Article.objects.all())
+    with pytest.raises(ValueError):
+        services.article_set_status(articles=articles, status="gone", user=editor)
+
+
+def test_mark_duplicate_points_at_the_first_copy(editor):
+    first = ArticleFactory()
+    second = ArticleFactory(duplicate_of=first)
+    third = ArticleFactory()
+    services.article_mark_duplicate(article=third, original=second, user=editor)
+    assert Article.objects.get(pk=third.pk).duplicate_of_id == first.pk
+    with pytest.raises(ValueError):
+        services.article_mark_duplicate(article=first, original=first, user=editor)
+
+
+def test_search_document_follows_credits_and_captions(editor):
+    article = ArticleFactory(body="正文")
+    ArticleCreditFactory(article=article, reporter=ReporterFactory(name="赵 六".replace(" ", "")))
+    photo = PhotoFactory(page=article.page, caption="一张照片")
+    services.photo_update(photo=photo, user=editor, data={"article": article})
+    article.refresh_from_db()
+    assert "一张照片" in article.search_document and "赵六" in article.search_document
+    services.photo_update(photo=photo, user=editor, data={"article": None})
+    article.refresh_from_db()
+    assert "一张照片" not in article.search_document
+
+
+def test_reporter_names_lose_inner_spaces():
+    assert services.reporter_get_or_create(name="韦 冰").name == "韦冰"
+    assert services.reporter_get_or_create(name="韦冰") == services.reporter_get_or_create(name=" 韦　冰 ")
+    with pytest.raises(ValueError):
+        services.reporter_get_or_create(name="   ")

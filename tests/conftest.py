@@ -1,0 +1,69 @@
+"""Shared fixtures: the seeds, imported once per test that needs them, and API clients by role."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from rest_framework.test import APIClient
+
+from articles.permissions import ensure_editors_group
+from tests.factories import UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS_DIR = ROOT / "seeds"
+SEEDS = sorted(SEEDS_DIR.glob("*.txt"))
+SHARED_DIR = ROOT.parent / "shared"
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return f"database: {engine} ({settings.DATABASES['default'].get('HOST') or settings.DATABASES['default']['NAME']})"
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    return SEEDS_DIR
+
+
+@pytest.fixture
+def imported_seeds(db):
+    """All five seeds imported through the real service, as the command does."""
+    from importer.services import issues_import_batch
+
+    report = issues_import_batch(paths=[SEEDS_DIR])
+    assert not report.failed, [f.message for f in report.failed]
+    return report
+
+
+@pytest.fixture
+def editor(db):
+    user = UserFactory(username="editor-on-duty", is_staff=True)
+    user.groups.add(ensure_editors_group(apps))  # transactional tests flush the migration's group
+    return user
+
+
+@pytest.fixture
+def plain_user(db):
+    return UserFactory(username="reader")
+
+
+@pytest.fixture
+def anon_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def editor_client(editor) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(editor)
+    return client
+
+
+@pytest.fixture
+def db_vendor(db) -> str:
+    return connection.vendor

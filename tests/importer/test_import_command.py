@@ -1,0 +1,254 @@
+"""The import command and services end to end, on the real seeds and on broken input made by the tests."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError
+
+from articles.models import Article, ArticleCredit, Issue, Page, Photo, Reporter
+from importer.models import EventResult, ImportEvent, ImportRun
+from tests.conftest import SEEDS, SEEDS_DIR
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+def run(*args: str) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("import_issue", *args, stdout=out, stderr=err, no_progress=True)
+    return out.getvalue(), err.getvalue()
+
+
+def snapshot() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in (Issue, Page, Article, Photo, Reporter, ArticleCredit)}
+
+
+def test_importing_the_seeds_creates_the_archive():
+    out, _ = run(str(SEEDS_DIR))
+    assert out.count("imported ") == len(SEEDS)
+    counts = snapshot()
+    assert counts["Issue"] == len(SEEDS)
+    assert counts["Page"] >= len(SEEDS)
+    assert counts["Article"] > 50 and counts["Photo"] > 5 and counts["Reporter"] > 5
+    run_row = ImportRun.objects.get()
+    assert run_row.status == "succeeded" and run_row.totals["imported"] == len(SEEDS)
+    assert run_row.totals["articles"] == counts["Article"]
+    assert f"{counts['Article']} articles" in out.splitlines()[-1]
+    for page in Page.objects.all():
+        assert page.raw_text.strip(), "every page keeps its raw text"
+
+
+def test_page_raw_text_is_the_file_verbatim():
+    run(str(SEEDS[0]))
+    text = SEEDS[0].read_text(encoding="utf-8")
+    assert "".join(Page.objects.order_by("index").values_list("raw_text", flat=True)) == text
+
+
+def test_importing_twice_creates_nothing_and_says_so():
+    run(str(SEEDS_DIR))
+    before = snapshot()
+    out, _ = run(str(SEEDS_DIR))
+    assert snapshot() == before
+    assert out.count("skipped /") == len(SEEDS)
+    assert "0 imported" in out and f"{len(SEEDS)} skipped" in out
+
+
+def test_dry_run_json_writes_nothing_and_follows_the_contract():
+    out, _ = run(str(SEEDS[0]), "--dry-run", "--json")
+    document = json.loads(out)
+    assert document["source"] == SEEDS[0].name
+    assert set(document["issue"]) >= {"date", "paper"}
+    page = document["pages"][0]
+    assert set(page) >= {"index", "number", "section", "staff", "articles", "photos", "furniture", "unassigned"}
+    article = page["articles"][0]
+    assert set(article) >= {"headline", "kicker", "subheadline", "reporters", "body", "kind", "duplicate_of"}
+    assert snapshot() == dict.fromkeys(snapshot(), 0)
+    assert not ImportRun.objects.exists()
+
+
+def test_overrides_apply_to_dry_run_and_import():
+    out, _ = run(str(SEEDS[0]), "--dry-run", "--json", "--date", "2022-10-31", "--paper", "测试报")
+    assert json.loads(out)["issue"] == {**json.loads(out)["issue"], "date": "2022-10-31", "paper": "测试报"}
+    run(str(SEEDS[0]), "--date", "2022-10-31", "--paper", "测试报", "--edition", "区版")
+    issue = Issue.objects.get()
+    assert (str(issue.publication_date), issue.paper, issue.edition) == ("2022-10-31", "测试报", "区版")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--date", "31.10.2022"], "YYYY-MM-DD"),
+        (["--json"], "--dry-run"),
+        (["--jobs", "0"], "--jobs"),
+    ],
+)
+def test_bad_options_are_command_errors(args, message):
+    with pytest.raises(CommandError, match=message):
+        run(str(SEEDS[0]), *args)
+    assert not Issue.objects.exists()
+
+
+def test_unknown_option_is_refused():
+    with pytest.raises((CommandError, TypeError, SystemExit)):
+        call_command("import_issue", str(SEEDS[0]), "--colour", "red")
+
+
+def test_gb18030_copy_imports_to_the_same_articles(tmp_path):
+    text = SEEDS[2].read_text(encoding="utf-8")
+    (tmp_path / "gb.txt").write_bytes(text.encode("gb18030"))
+    out_utf8, _ = run(str(SEEDS[2]), "--dry-run", "--json")
+    out_gb, _ = run(str(tmp_path / "gb.txt"), "--dry-run", "--json")
+    assert json.loads(out_gb)["pages"] == json.loads(out_utf8)["pages"]
+    assert json.loads(out_gb)["issue"]["encoding"] == "gb18030"
+    run(str(tmp_path / "gb.txt"))
+    assert Issue.objects.get().encoding == "gb18030"
+    assert ImportEvent.objects.get().encoding == "gb18030"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.txt", b"", "empty"),
+        ("blank.txt", b" \n\n  \n", "empty"),
+        ("binary.txt", bytes(range(256)) * 4, "binary"),
+        ("truncated.txt", "本报讯（记者张三）今天".encode()[:-1], "truncated"),
+        ("latin.txt", b"\x81\x30\x81" + b"\xff" * 10, "undecodable"),
+    ],
+)
+def test_bad_files_fail_alone_with_their_name(tmp_path, name, content, message):
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    shutil.copy(SEEDS[2], batch / "a_good.txt")
+    (batch / f"b_{name}").write_bytes(content)
+    shutil.copy(SEEDS[4], batch / "c_good.txt")
+    with pytest.raises(CommandError, match="1 of 3 file"):
+        run(str(batch))
+    assert Issue.objects.count() == 2
+    failed = ImportEvent.objects.get(result=EventResult.FAILED)
+    assert f"b_{name}" in failed.message and message in failed.message
+    assert ImportRun.objects.get().status == "partial"
+
+
+def test_missing_path_and_empty_directory_are_errors(tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(CommandError, match="2 of 3"):
+        run(str(tmp_path / "nope.txt"), str(tmp_path / "empty"), str(SEEDS[4]))
+    messages = " ".join(ImportEvent.objects.filter(result="failed").values_list("message", flat=True))
+    assert "no such file" in messages and "no .txt files" in messages
+    assert Issue.objects.count() == 1
+
+
+def test_crlf_bom_and_utf16_copies_give_the_same_segmentation(tmp_path):
+    text = SEEDS[4].read_text(encoding="utf-8")
+    reference = json.loads(run(str(SEEDS[4]), "--dry-run", "--json")[0])["pages"]
+    variants = {
+        "crlf.txt": text.replace("\n", "\r\n").encode("utf-8"),
+        "bom.txt": b"\xef\xbb\xbf" + text.encode("utf-8"),
+        "utf16.txt": text.encode("utf-16"),
+    }
+    for name, data in variants.items():
+        (tmp_path / name).write_bytes(data)
+        pages = json.loads(run(str(tmp_path / name), "--dry-run", "--json")[0])["pages"]
+        assert [p["articles"] for p in pages] == [p["articles"] for p in reference], name
+
+
+def test_size_limit(tmp_path):
+    with pytest.raises(CommandError, match="over the limit"):
+        run(str(SEEDS[4]), "--max-bytes", "100")
+    assert not Issue.objects.exists()
+
+
+def test_manifest_gives_paper_date_and_edition(tmp_path):
+    shutil.copy(SEEDS[4], tmp_path / "one.txt")
+    (tmp_path / "manifest.csv").write_text(
+        "file,paper,date,edition\none.txt,清单报,2021-02-03,东区版\n", encoding="utf-8"
+    )
+    run(str(tmp_path))
+    issue = Issue.objects.get()
+    assert (issue.paper, str(issue.publication_date), issue.edition) == ("清单报", "2021-02-03", "东区版")
+
+
+def test_parallel_parsing_gives_the_same_archive():
+    run(str(SEEDS_DIR), "--jobs", "2")
+    parallel = list(
+        Article.objects.order_by("issue__sha256", "page__index", "order").values_list(
+            "issue__sha256", "page__index", "order", "headline", "body", "kind"
+        )
+    )
+    Issue.objects.all().delete()
+    run(str(SEEDS_DIR), "--jobs", "1")
+    serial = list(
+        Article.objects.order_by("issue__sha256", "page__index", "order").values_list(
+            "issue__sha256", "page__index", "order", "headline", "body", "kind"
+        )
+    )
+    assert parallel == serial and serial
+
+
+def test_a_database_failure_mid_file_leaves_no_trace_and_the_next_run_imports_it(monkeypatch):
+    from importer import services
+
+    real = services.bulk_create_with_history
+    calls = {"n": 0}
+
+    def failing(objs, model, **kwargs):
+        calls["n"] += 1
+        if model is Photo:
+            raise DatabaseError("connection lost in the middle of the file")
+        return real(objs, model, **kwargs)
+
+    monkeypatch.setattr(services, "bulk_create_with_history", failing)
+    with pytest.raises(CommandError, match="database error"):
+        run(str(SEEDS[0]))
+    assert calls["n"] > 1, "the failure happened after some rows were written"
+    assert snapshot() == dict.fromkeys(snapshot(), 0)
+    assert ImportEvent.objects.get().result == EventResult.FAILED
+    monkeypatch.setattr(services, "bulk_create_with_history", real)
+    run(str(SEEDS[0]))
+    assert Issue.objects.count() == 1 and Article.objects.exists()
+
+
+def test_forced_reimport_keeps_what_editors_touched(editor):
+    from articles import services as article_services
+
+    run(str(SEEDS[2]))
+    edited = Article.objects.order_by("id").first()
+    article_services.article_update(
+        article=edited, user=editor, data={"headline": "编辑改过的标题", "body": "编辑改写的正文。"}
+    )
+    untouched_before = Article.objects.exclude(pk=edited.pk).count()
+    out, _ = run(str(SEEDS[2]), "--force")
+    assert "re-imported" in out
+    kept = Article.objects.get(pk=edited.pk)
+    assert (kept.headline, kept.body) == ("编辑改过的标题", "编辑改写的正文。")
+    assert Article.objects.exclude(pk=edited.pk).count() == untouched_before
+    assert Issue.objects.count() == 1
+    assert not Article.objects.filter(fingerprint=edited.fingerprint).exclude(pk=edited.pk).exists()
+
+
+def test_purge_removes_an_issue_and_logs_it():
+    run(str(SEEDS[2]), str(SEEDS[4]))
+    issue = Issue.objects.order_by("id").first()
+    out = StringIO()
+    call_command("purge_issue", str(issue.pk), "--yes", "--chunk-size", "3", stdout=out)
+    assert "purged" in out.getvalue()
+    assert not Issue.objects.filter(pk=issue.pk).exists()
+    assert not Article.objects.filter(issue_id=issue.pk).exists()
+    assert Issue.objects.count() == 1
+    assert ImportEvent.objects.filter(result=EventResult.PURGED).count() == 1
+    run(str(SEEDS_DIR))  # the purged file imports again
+    assert Issue.objects.count() == len(SEEDS)
+
+
+def test_seed_files_are_in_the_repository():
+    assert len(SEEDS) == 5
+    shared = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+    if shared.is_dir():
+        for seed in SEEDS:
+            assert seed.read_bytes() == (shared / seed.name).read_bytes()

@@ -1,0 +1,43 @@
+"""Production settings: secrets from the environment, and `check --deploy` clean."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "NEWSROOM_"))}
+    base.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120
+    )
+
+
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "a-long-random-production-secret-6f1d0c8e9b7a45e2a1c3d5f7b9e1a3c5d7f9b1e3",
+    "DJANGO_ALLOWED_HOSTS": "archive.example.org",
+}
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    done = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no issues" in done.stdout
+
+
+def test_refuses_to_start_without_a_secret_key():
+    done = manage("check", DJANGO_ALLOWED_HOSTS="archive.example.org")
+    assert done.returncode != 0
+    assert "DJANGO_SECRET_KEY" in done.stderr
+
+
+def test_debug_is_off_unless_asked():
+    done = manage(
+        "shell", "--no-imports", "-c", "from django.conf import settings; print(settings.DEBUG)", **PRODUCTION
+    )
+    assert done.stdout.strip() == "False", done.stderr
