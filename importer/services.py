@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -390,7 +390,13 @@ def _record_event(run: ImportRun | None, report: FileReport, sha256: str = "", e
         )
     except DatabaseError:
         logger.exception("could not record the import event of %s", report.path)
-        connection.close()
+        _drop_broken_connection()
+
+
+def _drop_broken_connection() -> None:
+    """After a database error, reconnect for the next file if the connection is gone (server restart, network)."""
+    if not connection.in_atomic_block:
+        connection.close_if_unusable_or_obsolete()
 
 
 def _known_hashes(sources: Sequence[SourceFile]) -> tuple[dict[Path, str], set[str], list[FileReport]]:
@@ -497,8 +503,7 @@ def _write_outcome(
     except DatabaseError as error:
         # the transaction rolled back: nothing of this file stays; reconnect for the next file
         logger.exception("database error while importing %s", path)
-        connection.close()
-        close_old_connections()
+        _drop_broken_connection()
         return FileReport(
             path=path,
             result=EventResult.FAILED,

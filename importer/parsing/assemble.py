@@ -10,6 +10,7 @@ credit right after a caption completes it, a page credit fills the page's uncred
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from . import blocks as bk
@@ -56,6 +57,7 @@ class PhotoBuild:
     title: str | None = None
     qr: bool = False
     credited: bool = False
+    article: int | None = None  # index into the file's articles
 
 
 @dataclass
@@ -83,10 +85,11 @@ class Assembly:
 
 
 class Assembler:
-    def __init__(self, raws: list[str], pages: list[list[Unit | Group]], direction: str):
+    def __init__(self, raws: list[str], pages: list[list[Unit | Group]], directions: list[str]):
         self.raws = raws
         self.pages = pages
-        self.after = direction == AFTER
+        self.directions = directions
+        self.after = True
         self.out = Assembly(infos=[PageInfo() for _ in raws])
         self.current: ArticleBuild | None = None
         self.last_article: ArticleBuild | None = None
@@ -170,6 +173,7 @@ class Assembler:
     def run(self) -> Assembly:
         for page, items in enumerate(self.pages):
             self.page = page
+            self.after = self.directions[page] == AFTER
             for index, item in enumerate(items):
                 nxt = items[index + 1] if index + 1 < len(items) else None
                 if isinstance(item, Group):
@@ -295,7 +299,8 @@ class Assembler:
         elif kind == bk.BYLINE:
             article = self.new_article("feature")
             article.has_lead = True
-            article.reporters.extend(cr.parse_roles(unit.text_nl().replace("本报", "", 1), "记者"))
+            byline = re.sub(r"^文\s*[/／·]?\s*图", "", unit.text_nl()).replace("本报", "", 1)
+            article.reporters.extend(cr.parse_roles(byline, "记者"))
             self.unit_span(SegmentKind.BYLINE, unit, self.art_owner(article))
         elif kind == bk.COMMENT:
             self.on_comment(unit)
@@ -305,8 +310,7 @@ class Assembler:
                 self.unit_span(SegmentKind.UNASSIGNED, unit)
                 return
             if kind == bk.TRAIL:
-                names = cr.trailing_names(unit.text_nl()) or []
-                _add_credits(article, [Credit(name, "作者") for name in names])
+                _add_credits(article, cr.trailing_credits(unit.text_nl()) or [])
             self.unit_span(SegmentKind.BYLINE, unit, self.art_owner(article))
         elif kind == bk.PCREDIT:
             self.on_photo_credit(unit)
@@ -402,8 +406,8 @@ class Assembler:
         spans = [(line.start, line.end + (1 if raw[line.end : line.end + 1].isspace() else 0)) for line in tail]
         chars: list[tuple[str, int]] = [(raw[i], i) for start, end in spans for i in range(start, end)]
         text = "".join(ch for ch, _ in chars)
-        names = cr.trailing_names(text)
-        if not names:
+        credits = cr.trailing_credits(text)
+        if not credits:
             return
         cut = max(text.rfind("（"), text.rfind("("))
         if cut < 0:
@@ -414,7 +418,7 @@ class Assembler:
         start = chars[cut][1]
         owner = ("article", self.out.articles.index(article))
         self.out.spans.append(Span(SegmentKind.BYLINE, tail[-1].page, start, tail[-1].end, owner))
-        _add_credits(article, [Credit(name, "作者") for name in names])
+        _add_credits(article, credits)
         while article.lines and article.lines[-1].start >= start:
             article.lines.pop()
         if article.lines and article.lines[-1].end > start:

@@ -151,7 +151,7 @@ def line_kind(line: Line, first_in_block: bool) -> str | None:
         return PAGECREDIT
     if cr.PHOTO_CREDIT.match(flat) and (" " in line.text or flat.startswith(("本报", "记者", "通讯员"))):
         return PCREDIT
-    if cr.BYLINE.match(flat):
+    if cr.BYLINE.match(flat) or cr.SPACED_BYLINE.match(line.text):
         return BYLINE
     if cr.COMMENT_BYLINE.match(flat):
         return COMMENT
@@ -264,7 +264,7 @@ def _annotate(unit: Unit) -> None:
         unit.body_start = _lead_end(unit)
     if unit.kind in (TEXT, CAPTION):
         unit.credit_start = _inline_credit(unit)
-    if unit.kind == TEXT and len(unit.lines) <= 3:
+    if unit.kind == TEXT and len(unit.lines) <= 4:
         pieces: list[tuple[int, int, bool]] = []
         for line in unit.lines:
             found = undouble(line.text)

@@ -25,18 +25,21 @@ _ROLE_MAP = {"记者": "记者", "通讯员": "通讯员", "实习生": "记者"
 #: "本报讯（记者郭树勋 通讯员王灿钰）" on whitespace-free text; the parenthesis is optional.
 LEAD = re.compile(r"^本报讯(?:[（(]([^（）()]{0,60})[）)])?")
 #: "本报记者 韦 冰", "本报通讯员 李明" (whitespace-free).
-BYLINE = re.compile(rf"^本报(?:特约)?(?:记者|通讯员)(?:{NAME})(?:(?:、|记者|通讯员)?{NAME}){{0,3}}$")
+BYLINE = re.compile(rf"^(?:文[/／·]?图)?本报(?:特约)?(?:记者|通讯员)(?:{NAME})(?:(?:、|记者|通讯员)?{NAME}){{0,3}}$")
+#: "记者 张三" / "通讯员 李四 记者 王五" without 本报: only with a space after the role word (raw text),
+#: since "记者了解到" is a sentence.
+SPACED_BYLINE = re.compile(rf"^(?:文[/／·]?图\s*)?(?:(?:记者|通讯员)\s+[{H}](?:\s?[{H}]){{1,3}}\s*){{1,3}}$")
 #: "□张文勃" (whitespace-free).
 COMMENT_BYLINE = re.compile(rf"^[□◎]({NAME})$")
 #: "（作者为解放区人大常委会党组书记）" (whitespace-free).
 AUTHOR_NOTE = re.compile(r"^[（(]作者(?:为|系|是|单位).{1,80}[）)]$")
 #: "（本版照片均为本报记者王梦梦摄）" (whitespace-free).
-_PHOTO_ROLE = r"(?:本报)?(?:特约)?(?:摄影记者|记者|通讯员|摄影)?"
+_PHOTO_ROLE = r"(?:本报|新华社|中新社)?(?:特约)?(?:摄影记者|记者|通讯员|摄影)?"
 PAGE_CREDIT = re.compile(
     rf"^[（(]本(?:版|期|组)(?:照片|图片|摄影)(?:均|都|皆)?(?:为|由|系)?{_PHOTO_ROLE}({NAME})摄[）)]$"
 )
 #: A whole credit "本报记者 刘金元 摄", "山宣 摄" (whitespace-free).
-PHOTO_CREDIT = re.compile(rf"^{_PHOTO_ROLE}({NAME}(?:、{NAME}){{0,2}})摄(?:影)?$")
+PHOTO_CREDIT = re.compile(rf"^(?:{_PHOTO_ROLE}({NAME}(?:、{NAME}){{0,2}})){{1,3}}摄(?:影)?$")
 #: A credit ending a caption paragraph after its last sentence: "…的方法。李伟摄" (whitespace-free).
 INLINE_PHOTO_CREDIT = re.compile(rf"(?<=[。！？”」）)])({_PHOTO_ROLE})({NAME})摄$")
 #: A credit after a space at the end of a caption: "…掌握灭火方法 李 伟 摄" (newlines removed, spaces kept).
@@ -113,26 +116,31 @@ def _unique(credits: list[Credit]) -> list[Credit]:
     return out
 
 
-def trailing_names(text: str) -> list[str] | None:
-    """Names of a trailing credit "（谢建祥 范晴甜）" ending ``text``, or None."""
+def trailing_credits(text: str) -> list[Credit] | None:
+    """Credits of a trailing credit ending ``text``: "（谢建祥 范晴甜）" (authors), "（本报记者 张三）", or None."""
     match = TRAILING.search(text.rstrip())
     if not match:
         return None
-    names = split_names(match.group(1))
-    if not names or len(names) > 4 or any(len(name) > 4 for name in names):
+    inner = match.group(1)
+    credits = parse_roles(inner, "作者")
+    if not credits or len(credits) > 4 or any(len(credit.name) > 4 for credit in credits):
         return None
-    return names
+    return credits
+
+
+def trailing_names(text: str) -> list[str] | None:
+    """Names of a trailing credit ending ``text``, or None."""
+    credits = trailing_credits(text)
+    return [credit.name for credit in credits] if credits else None
 
 
 def photographer_of(credit: str) -> str | None:
-    """The name in a photo credit ("本报记者 刘金元 摄" -> 刘金元)."""
-    flat = re.sub(r"\s", "", credit)
-    match = PHOTO_CREDIT.match(flat) or INLINE_PHOTO_CREDIT.search(flat)
-    if match:
-        return match.group(match.lastindex or 1).split("、")[0]
-    match = SPACED_PHOTO_CREDIT.search(credit)
-    if match:
-        flat = re.sub(r"\s", "", match.group(1))
-        flat = re.sub(_PHOTO_ROLE, "", flat, count=1)
-        return flat or None
-    return None
+    """The (first) name in a photo credit ("本报记者 刘金元 摄" -> 刘金元, "李 伟 摄" -> 李伟)."""
+    text = credit.replace("\n", "").rstrip()
+    text = re.sub(r"摄\s*影?$", "", text).rstrip()
+    # an inline credit keeps the caption before it: the credit is what follows the last sentence end
+    for mark in "。！？”」）)":
+        text = text.rsplit(mark, 1)[-1]
+    text = re.sub(r"^(?:新华社|中新社)", "", text.strip())
+    credits = parse_roles(text, "摄影")
+    return credits[0].name if credits else None

@@ -94,6 +94,9 @@ class PhotoDraft:
     photographer: str | None = None
     #: index into the page's articles of the article it illustrates, if that is clear
     article: int | None = None
+    #: 1-based index of the page whose ``articles`` ``article`` indexes, when that is not the photo's own page
+    #: (photos of a spread printed on the page after their story); None means this page.
+    article_page: int | None = None
 
 
 @dataclass
@@ -171,7 +174,12 @@ def issue_to_contract(draft: IssueDraft) -> dict:
                     for article in page.articles
                 ],
                 "photos": [
-                    {"caption": photo.caption, "photographer": photo.photographer, "article": photo.article}
+                    {
+                        "caption": photo.caption,
+                        "photographer": photo.photographer,
+                        "article": photo.article,
+                        "article_page": photo.article_page,
+                    }
                     for photo in page.photos
                 ],
                 "furniture": list(page.furniture),

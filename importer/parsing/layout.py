@@ -23,6 +23,7 @@ BEFORE = "before"
 KICKER_MAX = 8
 #: Headlines are at most this many characters (a long two-line headline is about 40).
 HEADLINE_MAX = 48
+SUBHEADLINE_MAX = 90
 #: Page-top labels such as a section name ("一周要闻") are this short.
 LABEL_MAX = 5
 COLUMN_INTRO = "开栏的话"
@@ -42,12 +43,14 @@ def is_headline_like(unit: Unit, prev: Unit | None) -> bool:
     """Could this text block be a headline, kicker, subheadline or banner on its own?"""
     if unit.kind == bk.VERT:
         return True
-    if unit.kind != bk.TEXT or unit.credit_start is not None or len(unit.lines) > 3:
+    if unit.kind != bk.TEXT or unit.credit_start is not None:
         return False
     if unit.doubled:
         return True
     flat = strip_ws(unit_headline_text(unit))
-    if not 1 <= len(flat) <= HEADLINE_MAX:
+    # a ——subheadline ("——访…") may run long; a headline is a few lines at most
+    sub = flat.startswith(_SUB_MARKS)
+    if len(unit.lines) > (8 if sub else 4) or not 1 <= len(flat) <= (SUBHEADLINE_MAX if sub else HEADLINE_MAX):
         return False
     if has_sentence_punct(flat) or flat[-1] in "、：:（(“":
         return False
@@ -98,6 +101,14 @@ def is_couplet(unit: Unit) -> bool:
     return len(parts) == 2 and len(parts[0]) == len(parts[1]) >= 4
 
 
+def _gap(unit: Unit) -> bool:
+    """A one-line unit printed as two phrases with a space between (not letter-spaced)."""
+    if len(unit.lines) != 1 or unit.doubled:
+        return False
+    parts = unit.lines[0].text.split()
+    return len(parts) >= 2 and any(len(part) > 1 for part in parts)
+
+
 def build_group(units: list[Unit]) -> Group:
     group = Group(units)
     mains: list[Unit] = []
@@ -115,7 +126,7 @@ def build_group(units: list[Unit]) -> Group:
         text = unit_headline_text(unit)
         if unit.kind == bk.VERT and group.headline[0].kind == bk.VERT and group.kicker is None:
             group.headline.insert(0, unit)
-        elif group.kicker is None and not is_couplet(unit) and (len(strip_ws(text)) <= KICKER_MAX or " " in text):
+        elif group.kicker is None and not is_couplet(unit) and (len(strip_ws(text)) <= KICKER_MAX or _gap(unit)):
             group.kicker = unit
         elif group.kicker is not None or is_couplet(unit):
             group.furniture.insert(0, unit)
@@ -180,25 +191,34 @@ def is_page_label(group: Group, position: int) -> bool:
     return position == 0 and group.simple and len(strip_ws(group.text)) <= LABEL_MAX and group.text != COLUMN_INTRO
 
 
+def _votes(items: list[Unit | Group]) -> tuple[int, int]:
+    """(before, after) evidence of one page."""
+    before = after = 0
+    for index, item in enumerate(items):
+        if not isinstance(item, Group) or item.is_furniture or is_page_label(item, index):
+            continue
+        prev = items[index - 1] if index else None
+        nxt = items[index + 1] if index + 1 < len(items) else None
+        prev_kind = prev.kind if isinstance(prev, Unit) else None
+        next_kind = nxt.kind if isinstance(nxt, Unit) else None
+        # before: a headline between furniture/photos (or the page top) and a lead; a ——subheadline
+        # right above a lead or byline. after: a headline stranded after a body with nothing to head.
+        heads_next = next_kind in _ANCHORS and (prev is None or prev_kind in _NON_BODY or bool(item.subs))
+        stranded = (prev_kind in _BODYISH and (nxt is None or next_kind in _NON_BODY)) or (
+            nxt is None and prev_kind in _NON_BODY
+        )
+        before += heads_next
+        after += stranded and not heads_next
+    return before, after
+
+
 def orientation(pages: list[list[Unit | Group]]) -> str:
     """Does this file print headlines before or after their bodies?"""
     before = after = 0
     for items in pages:
-        for index, item in enumerate(items):
-            if not isinstance(item, Group) or item.is_furniture or is_page_label(item, index):
-                continue
-            prev = items[index - 1] if index else None
-            nxt = items[index + 1] if index + 1 < len(items) else None
-            prev_kind = prev.kind if isinstance(prev, Unit) else None
-            next_kind = nxt.kind if isinstance(nxt, Unit) else None
-            # before: a headline between furniture/photos (or the page top) and a lead; a ——subheadline
-            # right above a lead or byline. after: a headline stranded after a body with nothing to head.
-            heads_next = next_kind in _ANCHORS and (prev is None or prev_kind in _NON_BODY or bool(item.subs))
-            stranded = (prev_kind in _BODYISH and (nxt is None or next_kind in _NON_BODY)) or (
-                nxt is None and prev_kind in _NON_BODY
-            )
-            before += heads_next
-            after += stranded and not heads_next
+        page_before, page_after = _votes(items)
+        before += page_before
+        after += page_after
     if before != after:
         return BEFORE if before > after else AFTER
     widths = sorted(
@@ -206,3 +226,15 @@ def orientation(pages: list[list[Unit | Group]]) -> str:
     )
     median = widths[len(widths) // 2] if widths else 0
     return BEFORE if median > 30 else AFTER
+
+
+def page_orientations(pages: list[list[Unit | Group]]) -> list[str]:
+    """Each page's orientation: its own evidence when it has decisive evidence, else the file's.
+
+    A file may join sections set by different desks (or different extractor runs)."""
+    default = orientation(pages)
+    directions = []
+    for items in pages:
+        before, after = _votes(items)
+        directions.append(default if before == after else (BEFORE if before > after else AFTER))
+    return directions

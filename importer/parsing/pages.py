@@ -20,8 +20,11 @@ PAPER_NAMES = {"JIAOZUODAILY": "焦作日报"}
 _CN_PAPER = re.compile(r"^(焦作日报|[\u4e00-\u9fff]{2,6}日报|[\u4e00-\u9fff]{2,6}晚报)$")
 
 _DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
-DATE_LINE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日(?:星期[一二三四五六日天]|周[一二三四五六日天])?$")
-_PAGE_NO = re.compile(r"^([A-Z]{1,2}\d{1,2}|第\d{1,2}版)[│|｜丨](.*)$")
+_WEEKDAY = r"(?:星期[一二三四五六日天]|周[一二三四五六日天])"
+DATE_LINE = re.compile(rf"^(\d{{4}})年(\d{{1,2}})月(\d{{1,2}})日{_WEEKDAY}?(?:农历[\u4e00-\u9fff]{{2,8}})?$")
+_SEPARATORS = "│|｜丨"
+#: A page number such as "A08" (or "第8版") standing at the start of the line or between separators.
+_PAGE_NO = re.compile(r"(?:^|[│|｜丨])([A-Z]{1,2}\d{1,2}|第\d{1,2}版)(?=[│|｜丨\u4e00-\u9fff]|$)")
 _STAFF = re.compile(r"(编辑|责编|校对|组版|美编|版式)[：:]\s*([\u4e00-\u9fff]{2,4})")
 
 
@@ -81,7 +84,8 @@ def header_kind(flat: str) -> str | None:
     upper = flat.upper()
     if upper in PAPER_NAMES or _CN_PAPER.match(flat):
         return "paper"
-    if _PAGE_NO.match(flat):
+    page_no = _PAGE_NO.search(flat)
+    if page_no and len(flat) <= 50 and (_DATE.search(flat) or any(sep in flat for sep in _SEPARATORS)):
         return "page"
     if len(_STAFF.findall(flat)) >= 2 or ("新闻热线" in flat and len(flat) < 80):
         return "staff"
@@ -94,17 +98,16 @@ def read_header(flat: str, info: PageInfo) -> None:
     if kind == "paper":
         info.paper = info.paper or PAPER_NAMES.get(flat.upper(), flat)
     elif kind == "page":
-        match = _PAGE_NO.match(flat)
-        assert match is not None
+        match = _PAGE_NO.search(flat)
+        if match is None:
+            return
         info.number = info.number or match.group(1)
-        rest = match.group(2)
-        date_match = _DATE.search(rest)
-        if date_match:
-            info.date = info.date or parse_date(rest)
-            rest = rest[: date_match.start()]
-        rest = rest.strip("│|｜丨 ")
-        if rest and len(rest) <= 12:
-            info.section = info.section or rest
+        info.date = info.date or parse_date(flat)
+        rest = flat[: match.start()] + "│" + flat[match.end() :]
+        rest = re.sub(rf"\d{{4}}年\d{{1,2}}月\d{{1,2}}日{_WEEKDAY}?(?:农历[\u4e00-\u9fff]{{2,8}})?", "│", rest)
+        parts = [part for part in re.split(r"[│|｜丨]+", rest) if part]
+        if parts and 2 <= len(parts[0]) <= 12 and not info.section:
+            info.section = parts[0]
     elif kind == "staff":
         for role, name in _STAFF.findall(flat):
             role = {"责编": "编辑"}.get(role, role)

@@ -13,8 +13,9 @@ from .assemble import Assembler, Assembly, Span
 from .blocks import split_units
 from .drafts import ArticleDraft, IssueDraft, PageDraft, PhotoDraft, Segment, SegmentKind
 from .duplicates import mark_duplicates
-from .layout import mark_units, orientation
+from .layout import mark_units, page_orientations
 from .pages import split_pages
+from .photolinks import link_photos
 
 #: Segments of these kinds keep apart even when only white space separates them.
 _DISTINCT = frozenset({SegmentKind.FURNITURE, SegmentKind.UNASSIGNED, SegmentKind.PHOTO_CREDIT})
@@ -32,8 +33,9 @@ def _parse(text: str, source: str) -> IssueDraft:
     pages = split_pages(text)
     raws = [raw for _, raw in pages]
     items = [mark_units(split_units(raw)) for raw in raws]
-    assembly = Assembler(raws, items, orientation(items)).run()
+    assembly = Assembler(raws, items, page_orientations(items)).run()
     mark_duplicates(assembly.articles)
+    link_photos(assembly.articles, assembly.photos)
     return _drafts(text, source, pages, assembly)
 
 
@@ -76,7 +78,12 @@ def _drafts(text: str, source: str, pages: list[tuple[int, str]], assembly: Asse
         photographer = photo.photographer
         if photographer is None and not photo.credited and not photo.qr:
             photographer = assembly.page_photographers.get(photo.page)
-        page.photos.append(PhotoDraft(caption=photo.caption, photographer=photographer))
+        draft = PhotoDraft(caption=photo.caption, photographer=photographer)
+        if photo.article is not None:
+            draft.article = local_article[photo.article]
+            home = assembly.articles[photo.article].page
+            draft.article_page = home + 1 if home != photo.page else None
+        page.photos.append(draft)
     for index, page in enumerate(drafts):
         spans = [span for span in assembly.spans if span.page == index]
         page.segments = _segments(page.raw_text, spans, assembly, local_article, local_photo, index)

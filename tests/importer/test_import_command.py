@@ -252,3 +252,41 @@ def test_seed_files_are_in_the_repository():
     if shared.is_dir():
         for seed in SEEDS:
             assert seed.read_bytes() == (shared / seed.name).read_bytes()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_killing_the_postgres_connection_mid_file_rolls_the_file_back(monkeypatch, db_vendor):
+    """The server ends our session in the middle of a file: nothing of it stays, the next run imports it."""
+    if db_vendor != "postgresql":
+        pytest.skip("needs PostgreSQL to terminate a backend")
+    import psycopg
+    from django.db import connection
+
+    from importer import services
+
+    real = services.bulk_create_with_history
+    settings = connection.settings_dict
+    dsn = f"host={settings['HOST']} port={settings['PORT'] or 5432} user={settings['USER']} dbname={settings['NAME']}"
+    if settings.get("PASSWORD"):
+        dsn += f" password={settings['PASSWORD']}"
+
+    killed = []
+
+    def kill_then_write(objs, model, **kwargs):
+        if model is Photo and not killed:
+            killed.append(True)
+            with psycopg.connect(dsn, autocommit=True) as killer:
+                killer.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
+        return real(objs, model, **kwargs)
+
+    monkeypatch.setattr(services, "bulk_create_with_history", kill_then_write)
+    with pytest.raises(CommandError, match="database error"):
+        run(str(SEEDS[0]), str(SEEDS[4]))
+    monkeypatch.setattr(services, "bulk_create_with_history", real)
+    assert not Issue.objects.filter(source_name=SEEDS[0].name).exists()
+    assert not Page.objects.exists() or set(Page.objects.values_list("issue__source_name", flat=True)) == {
+        SEEDS[4].name
+    }
+    assert Issue.objects.filter(source_name=SEEDS[4].name).exists(), "the batch went on with the next file"
+    run(str(SEEDS[0]))
+    assert Issue.objects.filter(source_name=SEEDS[0].name).exists()
