@@ -179,6 +179,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if not change:
             super().save_model(request, obj, form, change)
             return
+        services.article_history_baseline(article=obj)  # before the credit and photo inlines are saved
         data = {name: form.cleaned_data[name] for name in form.changed_data if name in services.EDITABLE_ARTICLE_FIELDS}
         if data:
             services.article_update(
@@ -250,6 +251,10 @@ class PageAdmin(admin.ModelAdmin):
         "raw_text_view",
     ]
     inlines = [PageArticleInline, PagePhotoInline]
+
+    def save_related(self, request, form, formsets, change):
+        services.history_baseline(objects=Photo.objects.filter(page=form.instance).select_related("issue"))
+        super().save_related(request, form, formsets, change)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_total=Count("articles"))
@@ -335,6 +340,11 @@ class ReporterAdmin(SimpleHistoryAdmin):
     list_display = ["name", "credit_total", "photo_total", "created_at"]
     search_fields = ["name"]
     readonly_fields = ["created_at", "recent_articles"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.history_baseline(objects=[Reporter.objects.get(pk=obj.pk)])
+        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
         return (

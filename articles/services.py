@@ -7,16 +7,18 @@ overwriting another editor's work. django-simple-history records each change wit
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from importer.parsing.tokens import tokenise_article
 
-from .models import Article, ArticleStatus, Photo, Reporter
+from .models import Article, ArticleCredit, ArticleStatus, Photo, Reporter
 from .search import build_search_document
 
 #: Fields of an article an editor may change through ``article_update``.
@@ -33,6 +35,43 @@ class ConcurrentEditError(Exception):
             f"Article {article.pk} was changed by someone else (now version {article.version}, you edited "
             f"version {expected}). Reload it, then make your change again."
         )
+
+
+def history_baseline(*, objects: Iterable[Model]) -> int:
+    """Record the imported state of objects that have no history yet, before an editor first changes them.
+
+    Imports write no history rows; this makes the state the import wrote the first row of an object's
+    history, so every editor change can be diffed against and reverted to it. Pass instances freshly
+    loaded from the database (not ones a form has already changed). Returns how many rows it wrote.
+    """
+    by_model: dict[type[Model], list[Model]] = defaultdict(list)
+    for obj in objects:
+        by_model[type(obj)].append(obj)
+    written = 0
+    for model, instances in by_model.items():
+        history = model.history
+        have = set(history.filter(id__in=[i.pk for i in instances]).values_list("id", flat=True).distinct())
+        missing = [i for i in instances if i.pk not in have]
+        if missing:
+            imported_at = {i.pk: getattr(i, "issue", None) and i.issue.imported_at for i in missing}
+            for instance in missing:
+                history.bulk_history_create(
+                    [instance], default_change_reason="imported state", default_date=imported_at[instance.pk]
+                )
+            written += len(missing)
+    return written
+
+
+def article_history_baseline(*, article: Article) -> int:
+    """The imported state of an article, its credits and its photos (what one admin page can change)."""
+    fresh = Article.objects.select_related("issue").get(pk=article.pk)
+    return history_baseline(
+        objects=[
+            fresh,
+            *ArticleCredit.objects.filter(article=fresh).select_related("article__issue"),
+            *Photo.objects.filter(article=fresh).select_related("issue"),
+        ]
+    )
 
 
 def article_search_document(*, article: Article) -> str:
@@ -75,9 +114,10 @@ def article_update(
     unknown = set(data) - EDITABLE_ARTICLE_FIELDS
     if unknown:
         raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
-    current = Article.objects.select_for_update().get(pk=article.pk)
+    current = Article.objects.select_for_update().select_related("issue").get(pk=article.pk)
     if expected_version is not None and current.version != expected_version:
         raise ConcurrentEditError(current, expected_version)
+    history_baseline(objects=[current])
     for name, value in data.items():
         setattr(article, name, value if value is not None or name == "duplicate_of" else "")
     article.version = current.version + 1
@@ -111,7 +151,8 @@ def article_verify(*, articles: Iterable[Article], user: AbstractBaseUser) -> in
     now = timezone.now()
     count = 0
     for article in articles:
-        current = Article.objects.select_for_update().get(pk=article.pk)
+        current = Article.objects.select_for_update().select_related("issue").get(pk=article.pk)
+        history_baseline(objects=[current])
         current.verified_by = user
         current.verified_at = now
         current.version += 1
@@ -137,7 +178,9 @@ def photo_update(*, photo: Photo, user: AbstractBaseUser | None, data: dict[str,
     unknown = set(data) - allowed
     if unknown:
         raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
-    previous_article_id = Photo.objects.filter(pk=photo.pk).values_list("article_id", flat=True).first()
+    stored = Photo.objects.select_related("issue").get(pk=photo.pk)
+    history_baseline(objects=[stored])
+    previous_article_id = stored.article_id
     for name, value in data.items():
         setattr(photo, name, value)
     photo.edited_at = timezone.now()

@@ -17,7 +17,7 @@ from . import blocks as bk
 from . import credits as cr
 from .blocks import Unit
 from .drafts import Credit, SegmentKind
-from .layout import AFTER, COLUMN_INTRO, Group, is_couplet, is_page_label
+from .layout import AFTER, COLUMN_INTRO, Group, is_couplet, is_intertitle, is_page_label
 from .pages import PageInfo, is_date_line, parse_date, read_header
 from .textfix import TERMINAL, cells, ends_sentence, join_lines
 
@@ -36,6 +36,7 @@ class BodyLine:
 
 @dataclass
 class ArticleBuild:
+    id: int  # position in the file's articles
     page: int
     kind: str = "news"
     headline: str | None = None
@@ -44,13 +45,13 @@ class ArticleBuild:
     reporters: list[Credit] = field(default_factory=list)
     lines: list[BodyLine] = field(default_factory=list)
     has_lead: bool = False
-    closed: bool = False
     duplicate_of: int | None = None
     body: str = ""
 
 
 @dataclass
 class PhotoBuild:
+    id: int  # position in the file's photos
     page: int
     caption: str = ""
     photographer: str | None = None
@@ -96,6 +97,7 @@ class Assembler:
         self.pending: Group | None = None
         self.last_photo: PhotoBuild | None = None
         self.page = 0
+        self.following: dict[int, Unit | Group | None] = {}  # id(item) -> the item after it on the page
         self._keys = 0
 
     # -- spans -------------------------------------------------------------------------------
@@ -108,23 +110,24 @@ class Assembler:
         self.span(kind, unit.start, unit.end, owner)
 
     def art_owner(self, article: ArticleBuild) -> tuple[str, int]:
-        return ("article", self.out.articles.index(article))
+        return ("article", article.id)
 
     # -- articles ----------------------------------------------------------------------------
     def new_article(self, kind: str) -> ArticleBuild:
         self.close()
-        article = ArticleBuild(page=self.page, kind=kind)
+        article = ArticleBuild(id=len(self.out.articles), page=self.page, kind=kind)
         self.out.articles.append(article)
         self.current = article
         self.last_article = article
-        if self.pending is not None:
+        if self.pending is not None and kind == "brief":
+            self.group_furniture(self.pending)  # a briefs column's name ("百字新闻") heads no single brief
+        elif self.pending is not None:
             self.apply_group(self.pending, article)
-            self.pending = None
+        self.pending = None
         return article
 
     def close(self):
-        if self.current is not None:
-            self.current.closed = True
+        """No more body joins the open article."""
         self.current = None
 
     def add_body(self, article: ArticleBuild, unit: Unit, start: int | None = None, hard: bool = False):
@@ -174,12 +177,15 @@ class Assembler:
         for page, items in enumerate(self.pages):
             self.page = page
             self.after = self.directions[page] == AFTER
+            self.following = {
+                id(item): items[index + 1] if index + 1 < len(items) else None for index, item in enumerate(items)
+            }
             for index, item in enumerate(items):
-                nxt = items[index + 1] if index + 1 < len(items) else None
+                nxt = self.following[id(item)]
                 if isinstance(item, Group):
                     self.on_group(item, index, nxt)
                 else:
-                    self.on_unit(item, index, nxt)
+                    self.on_unit(item)
                     if item.kind not in (bk.PCREDIT, bk.CAPTION):
                         self.last_photo = None
             self.close()
@@ -210,7 +216,7 @@ class Assembler:
             # a small headline printed right after a photo's credit is the photo's title
             photo = self.last_photo
             photo.title = group.text
-            self.group_furniture_as_caption(group, self.out.photos.index(photo))
+            self.group_furniture_as_caption(group, photo.id)
             self.last_photo = None
             return
         if current is not None and current.lines and group.simple and self.starts_running_text(nxt):
@@ -238,9 +244,7 @@ class Assembler:
         """Is ``item`` prose that cannot stand alone as a caption (long, or followed by more text)?"""
         if not isinstance(item, Unit) or item.kind != bk.TEXT:
             return False
-        items = self.pages[self.page]
-        position = items.index(item)
-        after = items[position + 1] if position + 1 < len(items) else None
+        after = self.following.get(id(item))
         followed = isinstance(after, Unit) and after.kind == bk.TEXT
         return followed or len(item.flat) > LONE_CAPTION_MAX or not ends_sentence(item.lines[-1].text)
 
@@ -259,23 +263,24 @@ class Assembler:
 
     def on_group_before(self, group: Group, nxt):
         current = self.current
+        unit = group.units[0]
         next_is_text = isinstance(nxt, Unit) and nxt.kind == bk.TEXT
         if (
             current is not None
             and current.lines
             and group.simple
             and next_is_text
-            and (current.kind in ("feature", "commentary") or is_couplet(group.units[0]))
+            and (current.kind in ("feature", "commentary") or is_couplet(unit) or is_intertitle(unit))
         ):
             # an intertitle inside a feature: part of the body, as a paragraph of its own
-            self.add_body(current, group.units[0], hard=True)
+            self.add_body(current, unit, hard=True)
             return
         if self.pending is not None:
             self.group_furniture(self.pending, SegmentKind.UNASSIGNED)
         self.close()
         self.pending = group
 
-    def on_unit(self, unit: Unit, index: int, nxt):
+    def on_unit(self, unit: Unit):
         kind = unit.kind
         info = self.out.infos[self.page]
         if kind == bk.HEADER:
@@ -322,7 +327,7 @@ class Assembler:
         elif kind == bk.CAPTION:
             self.on_caption(unit)
         elif kind == bk.TEXT:
-            self.on_text(unit, nxt)
+            self.on_text(unit)
         else:
             self.unit_span(SegmentKind.UNASSIGNED, unit)
 
@@ -354,17 +359,17 @@ class Assembler:
             photo = self.new_photo()
         photo.photographer = cr.photographer_of(unit.text_nl())
         photo.credited = True
-        self.unit_span(SegmentKind.PHOTO_CREDIT, unit, ("photo", self.out.photos.index(photo)))
+        self.unit_span(SegmentKind.PHOTO_CREDIT, unit, ("photo", photo.id))
 
     def new_photo(self) -> PhotoBuild:
-        photo = PhotoBuild(page=self.page)
+        photo = PhotoBuild(id=len(self.out.photos), page=self.page)
         self.out.photos.append(photo)
         self.last_photo = photo
         return photo
 
     def on_caption(self, unit: Unit):
         photo = self.new_photo()
-        owner = ("photo", self.out.photos.index(photo))
+        owner = ("photo", photo.id)
         photo.qr = unit.flat.startswith("扫")
         end = unit.end
         if unit.credit_start is not None:
@@ -377,7 +382,7 @@ class Assembler:
         photo.caption = join_lines(texts)
         self.span(SegmentKind.CAPTION, unit.start, end, owner)
 
-    def on_text(self, unit: Unit, nxt):
+    def on_text(self, unit: Unit):
         if self.current is not None:
             self.add_body(self.current, unit)
             return
@@ -416,7 +421,7 @@ class Assembler:
         if before and not (before[-1] in TERMINAL or ends_sentence(before)):
             return
         start = chars[cut][1]
-        owner = ("article", self.out.articles.index(article))
+        owner = self.art_owner(article)
         self.out.spans.append(Span(SegmentKind.BYLINE, tail[-1].page, start, tail[-1].end, owner))
         _add_credits(article, credits)
         while article.lines and article.lines[-1].start >= start:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from . import credits as cr
 from .pages import header_kind, is_date_line
-from .textfix import cells, ends_sentence, has_sentence_punct, is_cjk, undouble
+from .textfix import ends_sentence, has_sentence_punct, is_cjk, undouble
 
 # unit kinds
 TEXT = "text"
@@ -30,7 +30,6 @@ AUTHORNOTE = "authornote"  # （作者为…）
 HEADER = "header"  # page header / masthead / staff line
 FURN = "furn"  # date lines, promo blocks, letter-spaced banners
 VERT = "vert"  # vertical headline, one character per line
-HEAD = "head"  # headline candidate (decided in layout)
 
 ARROWS = "⬆⬅➡⬇↑←→↓"
 _PICTURE_LEAD = re.compile(r"^(图为|(上|下|左|右|中)图|图[①-⑳\d])")
@@ -223,10 +222,33 @@ def split_units(raw: str) -> list[Unit]:
             units.append(current)
         if tail is not None:
             units.append(Unit(PCREDIT, block[tail:], blank_before if tail == 0 else False))
+    units = _split_glued_headlines(units)
     units = [piece for unit in units for piece in _split_captions(unit)]
     for unit in units:
         _annotate(unit)
     return units
+
+
+def _split_glued_headlines(units: list[Unit]) -> list[Unit]:
+    """A headline printed right above a lead with no blank line between them and the body before:
+    "…高质量发展。" / "区领导调研安全生产" / "本报讯（…）". The last lines of the text unit, when they
+    hold no sentence punctuation and follow a finished sentence, become a unit of their own."""
+    out: list[Unit] = []
+    for index, unit in enumerate(units):
+        nxt = units[index + 1] if index + 1 < len(units) else None
+        glued = nxt is not None and nxt.kind in (LEAD, BYLINE, COMMENT) and not nxt.blank_before
+        if unit.kind in (TEXT, LEAD, BRIEF) and glued and len(unit.lines) >= 2:
+            for size in (1, 2, 3):
+                head, tail = unit.lines[:-size], unit.lines[-size:]
+                text = "".join(line.flat for line in tail)
+                if not head or len(text) > 40 or has_sentence_punct(text):
+                    break
+                if ends_sentence(head[-1].text):
+                    out.append(Unit(unit.kind, head, unit.blank_before))
+                    unit = Unit(TEXT, tail, False)
+                    break
+        out.append(unit)
+    return out
 
 
 _NEXT_CAPTION = re.compile(r"(?<=[。！？”])(?=扫图[①-⑳\d]|[⬆⬅➡⬇])")
@@ -314,8 +336,3 @@ def _inline_credit(unit: Unit) -> int | None:
         count = len("".join(text[:index].split()))
         return positions[count] if count < len(positions) else None
     return None
-
-
-def median_line_cells(units: list[Unit]) -> float:
-    widths = sorted(cells(line.text) for unit in units for line in unit.lines if unit.kind in (TEXT, LEAD))
-    return widths[len(widths) // 2] if widths else 0.0

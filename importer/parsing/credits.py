@@ -91,7 +91,7 @@ def split_names(text: str) -> list[str]:
 
 def parse_roles(text: str, default_role: str = "作者") -> list[Credit]:
     """Credits in "记者郭树勋 通讯员王灿钰" / "记 者郭树勋、赵根志" (newlines removed, spaces kept)."""
-    text = text.replace("\n", "")
+    text = re.sub(r"\s*[/／]\s*(?:文|图|摄)(?=$|[\s、，,])", "", text.replace("\n", ""))
     credits: list[Credit] = []
     matches = list(_ROLE.finditer(text))
     if not matches:

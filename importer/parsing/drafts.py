@@ -81,6 +81,8 @@ class ArticleDraft:
     duplicate_of: int | None = None
     #: jieba words of headline and body, filled by ``tokens.tokenise_draft`` when the import asks for them
     tokens: list[str] = field(default_factory=list)
+    #: normalised search text (headline … body, captions, reporters), filled with ``tokens``
+    search_document: str = ""
 
     @property
     def fingerprint(self) -> str:

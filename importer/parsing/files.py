@@ -12,6 +12,7 @@ import hashlib
 import json
 import multiprocessing
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from .decoding import decode_bytes
 from .drafts import IssueDraft
 from .errors import ImportInputError
 from .segmenter import parse_issue
-from .tokens import tokenise_draft
+from .tokens import index_draft
 
 #: Names of per-directory manifests that give paper, date and edition per file.
 MANIFEST_NAMES = ("manifest.csv", "manifest.json")
@@ -130,7 +131,7 @@ def parse_bytes(data: bytes, *, source: str, max_bytes: int | None = None, locat
     return draft
 
 
-def parse_source(source: SourceFile, max_bytes: int | None = None, tokenise: bool = False) -> ParseOutcome:
+def parse_source(source: SourceFile, max_bytes: int | None = None, index: bool = False) -> ParseOutcome:
     """Read, decode and segment one file; errors are returned, not raised, so a batch goes on."""
     started = time.perf_counter()
     outcome = ParseOutcome(source=source)
@@ -144,8 +145,8 @@ def parse_source(source: SourceFile, max_bytes: int | None = None, tokenise: boo
         except OSError as error:
             raise ImportInputError(f"cannot read file: {error.strerror or error}", source=name) from error
         outcome.draft = parse_bytes(data, source=source.path.name, max_bytes=max_bytes, location=name)
-        if tokenise:
-            tokenise_draft(outcome.draft)
+        if index:
+            index_draft(outcome.draft)
         outcome.sha256 = outcome.draft.sha256
     except ImportInputError as error:
         outcome.error = error
@@ -155,25 +156,29 @@ def parse_source(source: SourceFile, max_bytes: int | None = None, tokenise: boo
     return outcome
 
 
-def _parse_star(args: tuple[SourceFile, int | None, bool]) -> ParseOutcome:
-    return parse_source(*args)
-
-
 def parse_sources(
-    sources: list[SourceFile], *, jobs: int = 1, max_bytes: int | None = None, tokenise: bool = False
+    sources: list[SourceFile], *, jobs: int = 1, max_bytes: int | None = None, index: bool = False
 ) -> Iterator[ParseOutcome]:
     """Parse files in order; with ``jobs > 1`` in that many worker processes (results still in input order).
 
-    ``tokenise`` also runs jieba over every article, in the workers, so the single writer only writes.
+    ``index`` also runs jieba and builds search documents, in the workers, so the single writer only writes.
     """
     if jobs <= 1 or len(sources) <= 1:
         for source in sources:
-            yield parse_source(source, max_bytes, tokenise)
+            yield parse_source(source, max_bytes, index)
         return
     context = multiprocessing.get_context("spawn" if _unsafe_to_fork() else "fork")
+    # A bounded window of files in flight: parsed drafts wait in memory only until the writer takes
+    # them, so memory stays flat however many files a batch holds and however slow the writer is.
+    window = jobs * 4
     with context.Pool(processes=jobs) as pool:
-        chunksize = max(1, min(16, len(sources) // (jobs * 8) or 1))
-        yield from pool.imap(_parse_star, [(source, max_bytes, tokenise) for source in sources], chunksize=chunksize)
+        pending: deque = deque()
+        for source in sources:
+            pending.append(pool.apply_async(parse_source, (source, max_bytes, index)))
+            if len(pending) >= window:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 def _unsafe_to_fork() -> bool:

@@ -10,6 +10,7 @@ falls back to the line width when the file gives no evidence.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from . import blocks as bk
@@ -99,6 +100,16 @@ def is_couplet(unit: Unit) -> bool:
         return False
     parts = unit.lines[0].text.split()
     return len(parts) == 2 and len(parts[0]) == len(parts[1]) >= 4
+
+
+_NUMBERED = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、．.]|\d{1,2}[、．.](?!\d)|[（(][一二三四五六七八九十\d]{1,2}[）)]|【.+】$)"
+)
+
+
+def is_intertitle(unit: Unit) -> bool:
+    """A numbered or bracketed section title inside a story ("一、强化组织领导", "【亮点】")."""
+    return bool(_NUMBERED.match(strip_ws(unit_headline_text(unit))))
 
 
 def _gap(unit: Unit) -> bool:

@@ -108,6 +108,8 @@ def undouble(text: str) -> list[tuple[int, int, bool]] | None:
     if n < 4 or n > 200:
         return None
     seq = "".join(ch for _, ch in chars)
+    if any(seq.count(ch) % 2 for ch in set(seq)):
+        return None  # every run is printed twice, so every character occurs an even number of times
     memo: dict[int, tuple[int, ...] | None] = {n: ()}
 
     def solve(i: int) -> tuple[int, ...] | None:

@@ -13,6 +13,7 @@ import threading
 from functools import cache
 
 from .drafts import IssueDraft
+from .searchtext import build_search_document
 
 _lock = threading.Lock()
 
@@ -43,10 +44,19 @@ def tokenise_article(*, kicker: str | None, headline: str | None, subheadline: s
     return tokenise(" ".join(filter(None, [kicker, headline, subheadline, body])))
 
 
-def tokenise_draft(draft: IssueDraft) -> IssueDraft:
-    """Fill ``tokens`` of every article of a draft."""
-    for article in draft.articles:
-        article.tokens = tokenise_article(
-            kicker=article.kicker, headline=article.headline, subheadline=article.subheadline, body=article.body
-        )
+def index_draft(draft: IssueDraft) -> IssueDraft:
+    """Fill ``tokens`` and ``search_document`` of every article of a draft (import workers do this)."""
+    for page in draft.pages:
+        for order, article in enumerate(page.articles):
+            article.tokens = tokenise_article(
+                kicker=article.kicker, headline=article.headline, subheadline=article.subheadline, body=article.body
+            )
+            article.search_document = build_search_document(
+                headline=article.headline or "",
+                kicker=article.kicker or "",
+                subheadline=article.subheadline or "",
+                body=article.body,
+                captions=[photo.caption for photo in page.photos if photo.article == order and photo.caption],
+                reporter_names=[credit.name for credit in article.reporters],
+            )
     return draft

@@ -75,3 +75,27 @@ def test_reporter_names_lose_inner_spaces():
     assert services.reporter_get_or_create(name="韦冰") == services.reporter_get_or_create(name=" 韦　冰 ")
     with pytest.raises(ValueError):
         services.reporter_get_or_create(name="   ")
+
+
+def test_first_change_records_the_imported_state_first(editor):
+    from articles.models import Photo
+
+    article = ArticleFactory(headline="导入的标题")
+    article.history.all().delete()  # as the importer leaves it: no history rows
+    photo = PhotoFactory(page=article.page, article=article, caption="导入的图说")
+    photo.history.all().delete()
+    services.article_update(article=article, user=editor, data={"headline": "编辑的标题"})
+    rows = list(article.history.order_by("history_date", "history_id"))
+    assert [(r.headline, r.history_change_reason) for r in rows] == [
+        ("导入的标题", "imported state"),
+        ("编辑的标题", "edited"),
+    ]
+    assert rows[0].history_date == article.issue.imported_at
+    services.photo_update(photo=Photo.objects.get(pk=photo.pk), user=editor, data={"caption": "新图说"})
+    assert [r.caption for r in photo.history.order_by("history_id")] == ["导入的图说", "新图说"]
+    assert services.history_baseline(objects=[Article.objects.get(pk=article.pk)]) == 0
+    reverted = rows[0].instance
+    services.article_update(
+        article=Article.objects.get(pk=article.pk), user=editor, data={"headline": reverted.headline}
+    )
+    assert Article.objects.get(pk=article.pk).headline == "导入的标题"

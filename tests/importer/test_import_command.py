@@ -194,22 +194,22 @@ def test_parallel_parsing_gives_the_same_archive():
 def test_a_database_failure_mid_file_leaves_no_trace_and_the_next_run_imports_it(monkeypatch):
     from importer import services
 
-    real = services.bulk_create_with_history
+    real = services._bulk_insert
     calls = {"n": 0}
 
-    def failing(objs, model, **kwargs):
+    def failing(model, objects):
         calls["n"] += 1
         if model is Photo:
             raise DatabaseError("connection lost in the middle of the file")
-        return real(objs, model, **kwargs)
+        return real(model, objects)
 
-    monkeypatch.setattr(services, "bulk_create_with_history", failing)
+    monkeypatch.setattr(services, "_bulk_insert", failing)
     with pytest.raises(CommandError, match="database error"):
         run(str(SEEDS[0]))
     assert calls["n"] > 1, "the failure happened after some rows were written"
     assert snapshot() == dict.fromkeys(snapshot(), 0)
     assert ImportEvent.objects.get().result == EventResult.FAILED
-    monkeypatch.setattr(services, "bulk_create_with_history", real)
+    monkeypatch.setattr(services, "_bulk_insert", real)
     run(str(SEEDS[0]))
     assert Issue.objects.count() == 1 and Article.objects.exists()
 
@@ -264,7 +264,7 @@ def test_killing_the_postgres_connection_mid_file_rolls_the_file_back(monkeypatc
 
     from importer import services
 
-    real = services.bulk_create_with_history
+    real = services._bulk_insert
     settings = connection.settings_dict
     dsn = f"host={settings['HOST']} port={settings['PORT'] or 5432} user={settings['USER']} dbname={settings['NAME']}"
     if settings.get("PASSWORD"):
@@ -272,17 +272,17 @@ def test_killing_the_postgres_connection_mid_file_rolls_the_file_back(monkeypatc
 
     killed = []
 
-    def kill_then_write(objs, model, **kwargs):
+    def kill_then_write(model, objects):
         if model is Photo and not killed:
             killed.append(True)
             with psycopg.connect(dsn, autocommit=True) as killer:
                 killer.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
-        return real(objs, model, **kwargs)
+        return real(model, objects)
 
-    monkeypatch.setattr(services, "bulk_create_with_history", kill_then_write)
+    monkeypatch.setattr(services, "_bulk_insert", kill_then_write)
     with pytest.raises(CommandError, match="database error"):
         run(str(SEEDS[0]), str(SEEDS[4]))
-    monkeypatch.setattr(services, "bulk_create_with_history", real)
+    monkeypatch.setattr(services, "_bulk_insert", real)
     assert not Issue.objects.filter(source_name=SEEDS[0].name).exists()
     assert not Page.objects.exists() or set(Page.objects.values_list("issue__source_name", flat=True)) == {
         SEEDS[4].name

@@ -13,7 +13,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from importer.parsing import parse_issue
+from importer.parsing import parse_issue, segmenter
 from tests.importer.segment_checks import assert_conserved
 
 SEEDS = [
@@ -109,9 +109,12 @@ def mutated_seed(draw) -> str:
 @given(TEXTS)
 def test_random_text_is_conserved(text):
     assert_conserved(text, parse_issue(text, source="random.txt"))
+    assert_conserved(text, segmenter._parse(text, "random.txt"))
 
 
 @COMMON
 @given(mutated_seed())
 def test_mutated_seeds_are_conserved(text):
     assert_conserved(text, parse_issue(text, source="mutated.txt"))
+    # and the real segmentation handled it, not the never-raise fallback
+    assert_conserved(text, segmenter._parse(text, "mutated.txt"))

@@ -69,6 +69,10 @@ def test_lead_roles_and_names():
     ]
 
 
+def test_text_and_picture_marks_are_not_names():
+    assert parse_roles("记者石磊/文 林间/图", "记者") == [Credit("石磊", "记者"), Credit("林间", "记者")]
+
+
 def test_letter_spaced_names_rejoin():
     assert split_names("何 方") == ["何方"]
     assert split_names("石磊 钱多多") == ["石磊", "钱多多"]
@@ -281,3 +285,101 @@ def test_a_headline_on_the_next_page_belongs_to_its_article():
 @pytest.mark.parametrize("text", ["", " ", "\n\n", "\f", " \n \n", "本报讯", "（）", "●", "⬆", "摄", "a" * 5000])
 def test_odd_inputs_do_not_raise(text):
     parse(text)
+
+
+# -- more credit and header forms ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("credit", "name"),
+    [
+        ("本报记者 钱多多 通讯员 林间 摄", "钱多多"),
+        ("新华社记者 何方舟 摄", "何方舟"),
+        ("本报通讯员 石 磊 摄", "石磊"),
+    ],
+)
+def test_photographer_of_other_credit_forms(credit, name):
+    assert photographer_of(credit) == name
+
+
+def test_trailing_credit_with_a_role():
+    from importer.parsing.credits import trailing_credits
+
+    assert trailing_credits("工作取得实效。（本报记者 石磊）") == [Credit("石磊", "记者")]
+    assert trailing_credits("工作取得实效。（林间 何方舟）") == [Credit("林间", "作者"), Credit("何方舟", "作者")]
+
+
+@pytest.mark.parametrize(
+    ("line", "number", "section", "date"),
+    [
+        ("B03│城区新闻2024年5月8日星期三", "B03", "城区新闻", dt.date(2024, 5, 8)),
+        ("2024年5月8日星期三│B03│城区新闻", "B03", "城区新闻", dt.date(2024, 5, 8)),
+        ("B03城区新闻2024年5月8日星期三", "B03", "城区新闻", dt.date(2024, 5, 8)),
+        ("第3版│要闻", "第3版", "要闻", None),
+    ],
+)
+def test_page_header_variants(line, number, section, date):
+    info = PageInfo()
+    read_header(line, info)
+    assert (info.number, info.section, info.date) == (number, section, date)
+
+
+def test_a_spaced_byline_without_the_paper_name_opens_a_feature():
+    text = "春耕备耕正当时\n\n记者 石 磊 通讯员 林间\n\n清晨的田野里，农机来回穿梭。\n\n农机进田，效率倍增。\n"
+    article = parse(text).pages[0].articles[0]
+    assert article.kind == "feature"
+    assert names(article) == [("石磊", "记者"), ("林间", "通讯员")]
+    assert article.headline == "春耕备耕正当时"
+
+
+def test_each_page_keeps_its_own_headline_order():
+    after = "本报讯（记者石磊）5月6日，某镇召开会议，部署工作。\n\n某镇召开工作会议\n\n⬆会场一角。\n"
+    before = " 某村开展义诊活动\n\n本报讯（记者林间）5月7日，某村开展义诊活动，服务群众。\n"
+    draft = parse(after + before)
+    assert [a.headline for page in draft.pages for a in page.articles] == ["某镇召开工作会议", "某村开展义诊活动"]
+
+
+def test_a_caption_is_linked_to_the_story_it_illustrates():
+    text = (
+        "本报讯（记者石磊）5月6日，城南街道举办“邻里节”，居民在广场上包饺子、拉家常。\n\n"
+        "城南街道举办“邻里节”\n\n"
+        "本报讯（记者林间）5月7日，某村开展义诊活动，服务群众二百余人次。\n\n"
+        "某村开展义诊活动\n\n"
+        "⬆居民在“邻里节”上包饺子。\n"
+    )
+    page = parse(text).pages[0]
+    assert page.photos[0].article == 0 and page.photos[0].article_page is None
+
+
+def test_numbered_section_titles_stay_inside_their_story():
+    text = (
+        "某区召开工作会议\n\n本报讯（记者石磊）5月6日上午，某区召开工作会议，部署工作。\n\n"
+        "一、强化组织领导\n\n会议要求，各单位要明确责任分工。\n\n二、狠抓工作落实\n\n会议强调，要确保按时完成任务。\n\n"
+        "某镇举办文化活动\n\n本报讯（记者林间）5月7日，某镇举办活动。\n"
+    )
+    first, second = parse(text).pages[0].articles
+    assert first.headline == "某区召开工作会议" and second.headline == "某镇举办文化活动"
+    assert "\n\n一、强化组织领导\n\n" in first.body and first.body.endswith("要确保按时完成任务。")
+
+
+def test_kicker_headline_and_subheadline_after_the_body():
+    text = (
+        "本报讯（记者石磊）5月6日上午，某区召开工作会\n议，部署下一阶段工作。\n\n"
+        "城南街道\n\n“邻里节”拉近邻里距离\n\n——城南街道开展邻里互助活动\n侧记\n\n"
+        "本报讯（记者林间）5月7日，某镇举\n办活动，群众踊跃参加。\n\n某镇举办文化活动\n"
+    )
+    first, second = parse(text).pages[0].articles
+    assert (first.kicker, first.headline, first.subheadline) == (
+        "城南街道",
+        "“邻里节”拉近邻里距离",
+        "——城南街道开展邻里互助活动侧记",
+    )
+    assert second.headline == "某镇举办文化活动"
+
+
+def test_a_headline_glued_above_the_next_lead_is_split_off():
+    text = (
+        "本报讯（记者石磊）5月6日上午，某区召开工作会\n议，部署下一阶段工作。\n某区召开\n工作会议\n"
+        "本报讯（记者林间）5月7日，某镇举\n办活动，群众踊跃参加。\n\n某镇举办文化活动\n"
+    )
+    first, second = parse(text).pages[0].articles
+    assert first.headline == "某区召开工作会议" and first.body.endswith("部署下一阶段工作。")
+    assert second.headline == "某镇举办文化活动"
