@@ -120,7 +120,7 @@ class Assembler:
         self.current = article
         self.last_article = article
         if self.pending is not None and kind == "brief":
-            self.group_furniture(self.pending)  # a briefs column's name ("百字新闻") heads no single brief
+            self.group_furniture(self.pending)  # a briefs column's name ("简讯") heads no single brief
         elif self.pending is not None:
             self.apply_group(self.pending, article)
         self.pending = None
@@ -343,7 +343,7 @@ class Assembler:
             and not last.has_lead
             and not last.reporters
         ):
-            # "立足岗位 学以致用" / "□高 亢" printed after the body it signs
+            # a headline and then "□石 磊" printed after the body they sign
             last.kind = "commentary"
             _add_credits(last, credit)
             self.unit_span(SegmentKind.BYLINE, unit, self.art_owner(last))
@@ -399,7 +399,7 @@ class Assembler:
         article.body = build_body(self.raws, article.lines)
 
     def split_trailing_credit(self, article: ArticleBuild):
-        """A credit "（白靖杰 王欣）" ending the body belongs to the byline, not the body.
+        """A credit "（石磊 林间）" ending the body belongs to the byline, not the body.
 
         The credit may be wrapped over the last two or three lines, so the last lines of the page
         are read as one text (newlines removed, spaces kept: they separate the names).

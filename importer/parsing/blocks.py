@@ -19,13 +19,13 @@ from .textfix import ends_sentence, has_sentence_punct, is_cjk, undouble
 # unit kinds
 TEXT = "text"
 LEAD = "lead"  # 本报讯 …
-BYLINE = "byline"  # 本报记者 韦 冰
-COMMENT = "comment"  # □张文勃
+BYLINE = "byline"  # 本报记者 石 磊
+COMMENT = "comment"  # □何方舟
 BRIEF = "brief"  # ● …
 CAPTION = "caption"
 PCREDIT = "pcredit"  # photo credit
 PAGECREDIT = "pagecredit"
-TRAIL = "trail"  # （李鑫）
+TRAIL = "trail"  # （林间）
 AUTHORNOTE = "authornote"  # （作者为…）
 HEADER = "header"  # page header / masthead / staff line
 FURN = "furn"  # date lines, promo blocks, letter-spaced banners
@@ -148,7 +148,8 @@ def line_kind(line: Line, first_in_block: bool) -> str | None:
         return BRIEF
     if cr.PAGE_CREDIT.match(flat):
         return PAGECREDIT
-    if cr.PHOTO_CREDIT.match(flat) and (" " in line.text or flat.startswith(("本报", "记者", "通讯员"))):
+    spaced_or_role = " " in line.text or flat.lstrip("（(").startswith(("本报", "记者", "通讯员", "新华社"))
+    if cr.PHOTO_SOURCE.match(flat) or (cr.is_photo_credit(flat) and spaced_or_role):
         return PCREDIT
     if cr.BYLINE.match(flat) or cr.SPACED_BYLINE.match(line.text):
         return BYLINE
@@ -173,8 +174,9 @@ def _credit_tail(block: list[Line]) -> int | None:
     """Index of the first line of a photo credit that ends the block ("本报记者 刘金" / "元 摄")."""
     for i in range(len(block)):
         tail = "".join(line.flat for line in block[i:])
-        if len(tail) <= 16 and tail.endswith("摄") and cr.PHOTO_CREDIT.match(tail):
-            spaced = any(" " in line.text for line in block[i:]) or tail.startswith(("本报", "记者", "通讯员"))
+        if tail.rstrip("）)").endswith("摄") and cr.is_photo_credit(tail):
+            role = tail.lstrip("（(").startswith(("本报", "记者", "通讯员"))
+            spaced = role or any(" " in line.text for line in block[i:])
             # an unspaced "…拍摄" line ending a paragraph is text, unless it stands alone after a sentence
             if spaced or i == 0 or ends_sentence(block[i - 1].text):
                 return i
@@ -191,7 +193,7 @@ def split_units(raw: str) -> list[Unit]:
         if len(block) >= 3 and all(_is_vertical(line) for line in block):
             units.append(Unit(VERT, block, blank_before))
             continue
-        # promo block ("示范区头条" / "微信公众号")
+        # promo block ("某区头条" / "微信公众号")
         flat = "".join(line.flat for line in block)
         promo = any(word in flat for word in _PROMO)
         if promo and len(block) <= 3 and len(flat) <= 24 and not has_sentence_punct(flat):
@@ -323,7 +325,7 @@ def _lead_end(unit: Unit) -> int | None:
 
 def _inline_credit(unit: Unit) -> int | None:
     flat, positions = flat_positions(unit)
-    if not flat.endswith("摄") or len(flat) < 8:
+    if not flat.rstrip("）)").endswith("摄") or len(flat) < 8:
         return None
     match = cr.INLINE_PHOTO_CREDIT.search(flat)
     if match:

@@ -2,7 +2,7 @@
 
 All patterns work on generic newspaper vocabulary (本报讯, 记者, 通讯员, 摄, □); no list of known
 people drives them. Names are at most four Han characters and never keep inner spaces: the
-extractor letter-spaces two-character names ("韦 冰") and splits names across lines ("许"/"恒亮").
+extractor letter-spaces two-character names ("石 磊") and splits names across lines ("钱"/"多多").
 """
 
 from __future__ import annotations
@@ -22,29 +22,40 @@ _ROLE = re.compile(
 )
 _ROLE_MAP = {"记者": "记者", "通讯员": "通讯员", "实习生": "记者", "摄影": "摄影", "作者": "作者", "摄影记者": "摄影"}
 
-#: "本报讯（记者郭树勋 通讯员王灿钰）" on whitespace-free text; the parenthesis is optional.
+#: "本报讯（记者马小跳 通讯员林间）" on whitespace-free text; the parenthesis is optional.
 LEAD = re.compile(r"^本报讯(?:[（(]([^（）()]{0,60})[）)])?")
-#: "本报记者 韦 冰", "本报通讯员 李明" (whitespace-free).
-BYLINE = re.compile(rf"^(?:文[/／·]?图)?本报(?:特约)?(?:记者|通讯员)(?:{NAME})(?:(?:、|记者|通讯员)?{NAME}){{0,3}}$")
+#: "本报记者 石 磊", "本报通讯员 林间" (whitespace-free).
+BYLINE = re.compile(
+    rf"^(?:文[/／·]?图)?本报(?:特约)?(?:记者|通讯员)(?:{NAME})(?:(?:、|(?:本报)?(?:特约)?(?:记者|通讯员))?{NAME}){{0,3}}$"
+)
 #: "记者 张三" / "通讯员 李四 记者 王五" without 本报: only with a space after the role word (raw text),
 #: since "记者了解到" is a sentence.
 SPACED_BYLINE = re.compile(rf"^(?:文[/／·]?图\s*)?(?:(?:记者|通讯员)\s+[{H}](?:\s?[{H}]){{1,3}}\s*){{1,3}}$")
-#: "□张文勃" (whitespace-free).
+#: "□何方舟" (whitespace-free).
 COMMENT_BYLINE = re.compile(rf"^[□◎]({NAME})$")
-#: "（作者为解放区人大常委会党组书记）" (whitespace-free).
+#: "（作者为某区总工会主席）" (whitespace-free).
 AUTHOR_NOTE = re.compile(r"^[（(]作者(?:为|系|是|单位).{1,80}[）)]$")
-#: "（本版照片均为本报记者王梦梦摄）" (whitespace-free).
 _PHOTO_ROLE = r"(?:本报|新华社|中新社)?(?:特约)?(?:摄影记者|记者|通讯员|摄影)?"
+#: "（本版照片均为本报记者钱多多摄）" (whitespace-free).
 PAGE_CREDIT = re.compile(
     rf"^[（(]本(?:版|期|组)(?:照片|图片|摄影)(?:均|都|皆)?(?:为|由|系)?{_PHOTO_ROLE}({NAME})摄[）)]$"
 )
-#: A whole credit "本报记者 刘金元 摄", "山宣 摄" (whitespace-free).
-PHOTO_CREDIT = re.compile(rf"^(?:{_PHOTO_ROLE}({NAME}(?:、{NAME}){{0,2}})){{1,3}}摄(?:影)?$")
-#: A credit ending a caption paragraph after its last sentence: "…的方法。李伟摄" (whitespace-free).
-INLINE_PHOTO_CREDIT = re.compile(rf"(?<=[。！？”」）)])({_PHOTO_ROLE})({NAME})摄$")
-#: A credit after a space at the end of a caption: "…掌握灭火方法 李 伟 摄" (newlines removed, spaces kept).
-SPACED_PHOTO_CREDIT = re.compile(rf"\s({_PHOTO_ROLE}\s*[{H}](?:\s?[{H}]){{1,3}})\s*摄$")
-#: Trailing credit "（李鑫）", "（谢建祥 范晴甜）" (spaces kept: they separate the names).
+#: A whole credit "本报记者 钱多多 摄", "县宣 摄" (whitespace-free).
+PHOTO_CREDIT = re.compile(rf"^[（(]?(?:{_PHOTO_ROLE}({NAME}(?:、{NAME}){{0,2}})){{1,3}}摄(?:影)?[）)]?$")
+#: "（图片由某区委宣传部提供）", "（资料图片）": a photo's source without a photographer (whitespace-free).
+PHOTO_SOURCE = re.compile(r"^[（(](?:(?:图片|照片)由?.{2,16}(?:提供|供图)|资料(?:图片|照片)|网络图片)[）)]$")
+#: A credit ending a caption paragraph after its last sentence: "…的方法。林间摄" (whitespace-free).
+INLINE_PHOTO_CREDIT = re.compile(rf"(?<=[。！？”」）)])[（(]?({_PHOTO_ROLE})({NAME})摄[）)]?$")
+#: A credit after a space at the end of a caption: "…掌握灭火方法 林 间 摄" (newlines removed, spaces kept).
+SPACED_PHOTO_CREDIT = re.compile(rf"\s[（(]?({_PHOTO_ROLE}\s*[{H}](?:\s?[{H}]){{1,3}})\s*摄[）)]?$")
+
+
+def is_photo_credit(flat: str) -> bool:
+    """A whole (whitespace-free) text that credits a photo: "本报记者钱多多摄", "（资料图片）"."""
+    if len(flat) > 24 or PAGE_CREDIT.match(flat):
+        return False
+    return bool(PHOTO_CREDIT.match(flat) or PHOTO_SOURCE.match(flat))
+#: Trailing credit "（林间）", "（石磊 何方舟）" (spaces kept: they separate the names).
 TRAILING = re.compile(rf"[（(]\s*([{H}][{H}\s、]{{0,24}}[{H}])\s*[）)]$")
 
 
@@ -90,7 +101,7 @@ def split_names(text: str) -> list[str]:
 
 
 def parse_roles(text: str, default_role: str = "作者") -> list[Credit]:
-    """Credits in "记者郭树勋 通讯员王灿钰" / "记 者郭树勋、赵根志" (newlines removed, spaces kept)."""
+    """Credits in "记者马小跳 通讯员林间" / "记 者马小跳、何方舟" (newlines removed, spaces kept)."""
     text = re.sub(r"\s*[/／]\s*(?:文|图|摄)(?=$|[\s、，,])", "", text.replace("\n", ""))
     credits: list[Credit] = []
     matches = list(_ROLE.finditer(text))
@@ -117,7 +128,7 @@ def _unique(credits: list[Credit]) -> list[Credit]:
 
 
 def trailing_credits(text: str) -> list[Credit] | None:
-    """Credits of a trailing credit ending ``text``: "（谢建祥 范晴甜）" (authors), "（本报记者 张三）", or None."""
+    """Credits of a trailing credit ending ``text``: "（石磊 何方舟）" (authors), "（本报记者 张三）", or None."""
     match = TRAILING.search(text.rstrip())
     if not match:
         return None
@@ -135,12 +146,14 @@ def trailing_names(text: str) -> list[str] | None:
 
 
 def photographer_of(credit: str) -> str | None:
-    """The (first) name in a photo credit ("本报记者 刘金元 摄" -> 刘金元, "李 伟 摄" -> 李伟)."""
-    text = credit.replace("\n", "").rstrip()
+    """The (first) name in a photo credit ("本报记者 钱多多 摄" -> 钱多多, "林 间 摄" -> 林间)."""
+    text = credit.replace("\n", "").strip().rstrip("）)").rstrip()
+    if PHOTO_SOURCE.match(re.sub(r"\s", "", credit)):
+        return None
     text = re.sub(r"摄\s*影?$", "", text).rstrip()
     # an inline credit keeps the caption before it: the credit is what follows the last sentence end
     for mark in "。！？”」）)":
         text = text.rsplit(mark, 1)[-1]
-    text = re.sub(r"^(?:新华社|中新社)", "", text.strip())
+    text = re.sub(r"^[（(]?(?:新华社|中新社)?", "", text.strip())
     credits = parse_roles(text, "摄影")
     return credits[0].name if credits else None

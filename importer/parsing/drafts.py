@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 
 #: Roles a person can have on an article or photo, as printed in the paper.
 ROLES = ("记者", "通讯员", "作者", "摄影")
@@ -84,7 +85,7 @@ class ArticleDraft:
     #: normalised search text (headline … body, captions, reporters), filled with ``tokens``
     search_document: str = ""
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         """A stable identity of the article's text, used to match articles across re-imports."""
         return text_fingerprint(self.body)

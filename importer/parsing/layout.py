@@ -25,7 +25,7 @@ KICKER_MAX = 8
 #: Headlines are at most this many characters (a long two-line headline is about 40).
 HEADLINE_MAX = 48
 SUBHEADLINE_MAX = 90
-#: Page-top labels such as a section name ("一周要闻") are this short.
+#: Page-top labels such as a section name ("要闻速递") are this short.
 LABEL_MAX = 5
 COLUMN_INTRO = "开栏的话"
 _SUB_MARKS = ("——", "—", "─", "--")
@@ -92,7 +92,7 @@ class Group:
 
 
 def is_couplet(unit: Unit) -> bool:
-    """Two parallel phrases of equal length set apart by a space ("发挥劳模作用 出彩乡村振兴").
+    """Two parallel phrases of equal length set apart by a space ("春耕备耕正忙 乡村处处新景").
 
     Column banners and intertitles are printed this way; a kicker or a headline rarely is.
     """

@@ -5,7 +5,7 @@ form feed. Page texts are kept verbatim so that their concatenation is the whole
 the first marker belongs to page 1, and a trailing page holding only white space is folded into the
 page before it.
 
-Headers such as "JIAOZUO DAILY" / "A08│孟州新闻2023年3月7日 星期二" / "■新闻热线：…│■编辑：刘振毅│校对：…"
+Headers such as "JIAOZUO DAILY" / "B03│城区新闻2024年5月8日 星期三" / "■新闻热线：…│■编辑：石磊│校对：…"
 give the page number, section, date, paper and staff. They may sit in the middle of a page's text.
 """
 

@@ -1,7 +1,7 @@
 """Which article a photo illustrates, judged by how much of the caption the article's text shares.
 
-A caption names the same people, places and events as its story ("直播助农活动现场" under a story
-about 直播助农), so the share of the caption's character bigrams found in an article's headline and
+A caption names the same people, places and events as its story ("义诊活动现场" under a story
+about a 义诊), so the share of the caption's character bigrams found in an article's headline and
 body is high for the right story and low for the others. A photo is linked only when the best
 article clearly wins; stand-alone photo news (a photo with its own small title) stays unlinked.
 Articles of the photo's page and of the page before are candidates (a spread's photos may be

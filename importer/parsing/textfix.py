@@ -1,7 +1,7 @@
 """Text repair for the PDF text layer: joining wrapped lines, closing letter-spacing, undoing fake bold.
 
 The extractor writes justified lines with a space between every character ("生 产 和 防"), spaces
-around brackets ("示范区 （高新区） 党"), and bold headlines twice over ("成立成立"). None of these
+around brackets ("某区 （开发区） 党"), and bold headlines twice over ("成立成立"). None of these
 spaces carry meaning between Chinese characters, so they are closed up; spaces between Latin words
 or numbers ("LED 显示屏" keeps nothing, "BA.5.2 variant" keeps its space) are kept where both sides
 are ASCII letters or digits.
@@ -62,7 +62,7 @@ def join_lines(lines: list[str]) -> str:
 
 
 def is_letter_spaced(text: str) -> bool:
-    """ "政 务 简 报", "韦 冰": every token one character (at least two tokens)."""
+    """ "简 讯 快 递", "石 磊": every token one character (at least two tokens)."""
     tokens = text.split()
     return len(tokens) >= 2 and all(len(token) == 1 for token in tokens)
 
@@ -99,7 +99,7 @@ def undouble(text: str) -> list[tuple[int, int, bool]] | None:
     """Split a fake-bold line into (start, end, is_copy) pieces, or None when the line is not doubled.
 
     Bold type in the PDF is drawn twice, so the text layer repeats every run: "成立成立",
-    "团市委团市委““青年…". A line counts as doubled only when it decomposes entirely into
+    "市文联市文联““春风…". A line counts as doubled only when it decomposes entirely into
     runs each followed by an identical copy; ordinary text (reduplications such as "认认真真" aside)
     practically never does for a whole line. Offsets index ``text``; spaces are kept with the run.
     """

@@ -48,6 +48,7 @@ def index_draft(draft: IssueDraft) -> IssueDraft:
     """Fill ``tokens`` and ``search_document`` of every article of a draft (import workers do this)."""
     for page in draft.pages:
         for order, article in enumerate(page.articles):
+            _ = article.fingerprint  # computed here, in the worker, and carried to the writer
             article.tokens = tokenise_article(
                 kicker=article.kicker, headline=article.headline, subheadline=article.subheadline, body=article.body
             )

@@ -158,6 +158,13 @@ def test_crlf_bom_and_utf16_copies_give_the_same_segmentation(tmp_path):
         assert [p["articles"] for p in pages] == [p["articles"] for p in reference], name
 
 
+def test_form_feeds_break_pages(tmp_path):
+    text = " 第一版\n本报讯（记者甲乙） 今天上午，会议召开。\n\f第二版\n本报讯（记者丙丁） 明天下午，活动举行。\n"
+    (tmp_path / "ff.txt").write_text(text, encoding="utf-8")
+    pages = json.loads(run(str(tmp_path / "ff.txt"), "--dry-run", "--json")[0])["pages"]
+    assert [[a["body"] for a in p["articles"]] for p in pages] == [["今天上午，会议召开。"], ["明天下午，活动举行。"]]
+
+
 def test_size_limit(tmp_path):
     with pytest.raises(CommandError, match="over the limit"):
         run(str(SEEDS[4]), "--max-bytes", "100")
