@@ -83,14 +83,22 @@ def _reporters_for(names: set[str], counts: Counter) -> dict[str, Reporter]:
     return existing
 
 
-def _spans(page: PageDraft, *, article: int | None = None, photo: int | None = None) -> list[list]:
-    if article is not None:
-        return [
-            [s.kind, s.start, s.end]
-            for s in page.segments
-            if s.article == article and s.kind in SegmentKind.ARTICLE_KINDS
-        ]
-    return [[s.kind, s.start, s.end] for s in page.segments if s.photo == photo and s.kind in SegmentKind.PHOTO_KINDS]
+def _article_spans(draft: IssueDraft) -> dict[tuple[int, int], list[list]]:
+    """Spans of every article, keyed by (page index, order): ``[kind, start, end]`` on the article's own
+    page, ``[kind, start, end, page index]`` on another page (a headline printed on the next page)."""
+    spans: dict[tuple[int, int], list[list]] = {}
+    for page in draft.pages:
+        for s in page.segments:
+            if s.article is None or s.kind not in SegmentKind.ARTICLE_KINDS:
+                continue
+            home = s.owner_page or page.index
+            span = [s.kind, s.start, s.end] if home == page.index else [s.kind, s.start, s.end, page.index]
+            spans.setdefault((home, s.article), []).append(span)
+    return spans
+
+
+def _photo_spans(page: PageDraft, order: int) -> list[list]:
+    return [[s.kind, s.start, s.end] for s in page.segments if s.photo == order and s.kind in SegmentKind.PHOTO_KINDS]
 
 
 def _page_fields(page: PageDraft) -> dict:
@@ -103,7 +111,7 @@ def _page_fields(page: PageDraft) -> dict:
         "first_line": page.first_line,
         "furniture": list(page.furniture),
         "unassigned": list(page.unassigned),
-        "segments": [[s.kind, s.start, s.end, s.article, s.photo] for s in page.segments],
+        "segments": [[s.kind, s.start, s.end, s.article, s.photo, s.owner_page] for s in page.segments],
     }
 
 
@@ -130,13 +138,14 @@ def _write_pages_content(
     reporters = _reporters_for(names, counts)
 
     issue_order: list[Article | None] = []  # the draft's issue-level article order, for duplicate_of
+    by_place: dict[tuple[int, int], Article] = {}  # (page index, order) -> article
     plain: list[Article] = []
     copies: list[tuple[Article, int]] = []
     credits_for: list[tuple[Article, list]] = []
     photos: list[Photo] = []
+    spans = _article_spans(draft)
     for page_draft in draft.pages:
         page = pages[page_draft.index]
-        created_here: dict[int, Article] = {}
         for order, article_draft in enumerate(page_draft.articles):
             if article_draft.fingerprint in keep_fingerprints:
                 issue_order.append(None)
@@ -153,27 +162,31 @@ def _write_pages_content(
                 status=status,
                 fingerprint=article_draft.fingerprint,
                 search_tokens=" ".join(article_draft.tokens),
-                source_spans=_spans(page_draft, article=order),
+                source_spans=spans.get((page_draft.index, order), []),
                 search_document=article_draft.search_document,
             )
             issue_order.append(article)
-            created_here[order] = article
+            by_place[(page_draft.index, order)] = article
             if article_draft.duplicate_of is not None:
                 copies.append((article, article_draft.duplicate_of))
             else:
                 plain.append(article)
             credits_for.append((article, article_draft.reporters))
+    for page_draft in draft.pages:
         for order, photo_draft in enumerate(page_draft.photos):
             photographer = _clean_name(photo_draft.photographer or "")
+            illustrates = None
+            if photo_draft.article is not None:
+                illustrates = by_place.get((photo_draft.article_page or page_draft.index, photo_draft.article))
             photos.append(
                 Photo(
                     issue=issue,
-                    page=page,
-                    article=created_here.get(photo_draft.article) if photo_draft.article is not None else None,
+                    page=pages[page_draft.index],
+                    article=illustrates,
                     order=order,
                     caption=photo_draft.caption,
                     photographer=reporters.get(photographer) if photographer else None,
-                    source_spans=_spans(page_draft, photo=order),
+                    source_spans=_photo_spans(page_draft, order),
                 )
             )
 

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from . import credits as cr
 from .pages import header_kind, is_date_line
 from .textfix import ends_sentence, has_sentence_punct, is_cjk, undouble
+
+_NON_WS = re.compile(r"\S+")
 
 # unit kinds
 TEXT = "text"
@@ -48,8 +51,9 @@ class Line:
     #: the raw line went on with white space after ``end`` (a space wrapped to the line end can separate names)
     tail_space: bool = False
 
-    @property
+    @cached_property
     def flat(self) -> str:
+        """The line without white space (lines never change once cut, so this is computed once)."""
         return "".join(self.text.split())
 
 
@@ -305,10 +309,9 @@ def flat_positions(unit: Unit) -> tuple[str, list[int]]:
     chars: list[str] = []
     positions: list[int] = []
     for line in unit.lines:
-        for offset, ch in enumerate(line.text):
-            if not ch.isspace():
-                chars.append(ch)
-                positions.append(line.start + offset)
+        for run in _NON_WS.finditer(line.text):
+            chars.append(run.group())
+            positions.extend(range(line.start + run.start(), line.start + run.end()))
     return "".join(chars), positions
 
 

@@ -55,6 +55,8 @@ def is_photo_credit(flat: str) -> bool:
     if len(flat) > 24 or PAGE_CREDIT.match(flat):
         return False
     return bool(PHOTO_CREDIT.match(flat) or PHOTO_SOURCE.match(flat))
+
+
 #: Trailing credit "（林间）", "（石磊 何方舟）" (spaces kept: they separate the names).
 TRAILING = re.compile(rf"[（(]\s*([{H}][{H}\s、]{{0,24}}[{H}])\s*[）)]$")
 

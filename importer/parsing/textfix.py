@@ -32,9 +32,19 @@ def is_ascii_word(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum() or ch in ".%+-/")
 
 
+_SPACE_EXCEPT_BLANK = re.compile(r"[^\S ]+")
+_DROP_ASCII = dict.fromkeys(range(128))
+
+
 def cells(text: str) -> float:
-    """Display width as the rewrap tool counts it: ASCII half a cell, everything else one."""
-    return sum(0.5 if ord(ch) < 128 else 1.0 for ch in text if not ch.isspace() or ch == " ")
+    """Display width as the rewrap tool counts it: ASCII half a cell, everything else one.
+
+    White space other than the plain space takes no cell. Counted with C-level string operations
+    (this runs for every line of every page).
+    """
+    kept = _SPACE_EXCEPT_BLANK.sub("", text)
+    wide = len(kept.translate(_DROP_ASCII))
+    return wide + (len(kept) - wide) * 0.5
 
 
 def strip_ws(text: str) -> str:
@@ -43,17 +53,14 @@ def strip_ws(text: str) -> str:
 
 def close_spaces(text: str) -> str:
     """Remove whitespace runs unless both neighbours are ASCII letters/digits (then keep one space)."""
-    out: list[str] = []
-    pending = False
-    for ch in text:
-        if ch.isspace():
-            pending = True
-            continue
-        if pending and out and is_ascii_word(out[-1]) and is_ascii_word(ch):
-            out.append(" ")
-        pending = False
-        out.append(ch)
-    return "".join(out)
+
+    def replace(match: re.Match) -> str:
+        start, end = match.span()
+        if start > 0 and end < len(text) and is_ascii_word(text[start - 1]) and is_ascii_word(text[end]):
+            return " "
+        return ""
+
+    return _WS.sub(replace, text)
 
 
 def join_lines(lines: list[str]) -> str:

@@ -46,6 +46,11 @@ def tokenise_article(*, kicker: str | None, headline: str | None, subheadline: s
 
 def index_draft(draft: IssueDraft) -> IssueDraft:
     """Fill ``tokens`` and ``search_document`` of every article of a draft (import workers do this)."""
+    captions: dict[tuple[int, int], list[str]] = {}
+    for page in draft.pages:
+        for photo in page.photos:
+            if photo.article is not None and photo.caption:
+                captions.setdefault((photo.article_page or page.index, photo.article), []).append(photo.caption)
     for page in draft.pages:
         for order, article in enumerate(page.articles):
             _ = article.fingerprint  # computed here, in the worker, and carried to the writer
@@ -57,7 +62,7 @@ def index_draft(draft: IssueDraft) -> IssueDraft:
                 kicker=article.kicker or "",
                 subheadline=article.subheadline or "",
                 body=article.body,
-                captions=[photo.caption for photo in page.photos if photo.article == order and photo.caption],
+                captions=captions.get((page.index, order), []),
                 reporter_names=[credit.name for credit in article.reporters],
             )
     return draft
