@@ -28,13 +28,37 @@ class ArticleCreditInline(admin.TabularInline):
     fields = ["reporter", "role", "order"]
 
 
-class ArticlePhotoInline(admin.TabularInline):
+PHOTO_EDITABLE_FIELDS = ("caption", "photographer", "article")
+
+
+def save_photo_formset(request, formset) -> None:
+    """Photo inlines save through ``photo_update`` (history, ownership, search documents)."""
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for form in formset.forms:
+        if form.instance.pk and form.has_changed():
+            data = {name: form.cleaned_data[name] for name in form.changed_data if name in PHOTO_EDITABLE_FIELDS}
+            if data:
+                services.photo_update(photo=form.instance, user=request.user, data=data)
+                formset.changed_objects.append((form.instance, list(data)))
+
+
+class PhotoInlineBase(admin.TabularInline):
+    """Photos come from imports; editors change their captions, credits and articles, never add or delete."""
+
     model = Photo
-    fk_name = "article"
     extra = 0
-    fields = ["caption", "photographer", "order"]
-    autocomplete_fields = ["photographer"]
+    can_delete = False
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ArticlePhotoInline(PhotoInlineBase):
+    fk_name = "article"
+    fields = ["caption", "photographer", "order"]
+    readonly_fields = ["order"]
+    autocomplete_fields = ["photographer"]
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -48,14 +72,31 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.fields["expected_version"].initial = self.instance.version
+        if self.instance.pk:
+            # the stored version, also when the form shows an older state from history (a revert)
+            stored = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            self.fields["expected_version"].initial = stored
+
+    def clean_duplicate_of(self):
+        original = self.cleaned_data.get("duplicate_of")
+        if original is not None and self.instance.pk:
+            try:
+                return services.article_duplicate_target(article=self.instance, original=original)
+            except ValueError as error:
+                raise forms.ValidationError(str(error)) from error
+        return original
 
     def clean(self):
         cleaned = super().clean()
         expected = cleaned.get("expected_version")
         if self.instance.pk and expected is not None:
-            current = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            # locked until the admin's transaction ends, so no save can slip in between check and write
+            current = (
+                Article.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
             if current is not None and current != expected:
                 raise forms.ValidationError(
                     f"Someone else saved this article after you opened it (now version {current}, you edited "
@@ -175,23 +216,50 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def page_link(self, article: Article) -> str:
         return _link(article.page)
 
+    @staticmethod
+    def _changed_fields(form) -> dict:
+        """Fields whose submitted value differs from the stored article (a revert from history included)."""
+        stored = Article.objects.get(pk=form.instance.pk)
+        data = {}
+        for name in services.EDITABLE_ARTICLE_FIELDS:
+            if name not in form.cleaned_data:
+                continue
+            new, old = form.cleaned_data[name], getattr(stored, name)
+            if name == "duplicate_of":
+                changed = (new.pk if new else None) != stored.duplicate_of_id
+            else:
+                changed = (new or "") != (old or "")
+            if changed:
+                data[name] = new
+        return data
+
     def save_model(self, request, obj, form, change):
+        """Saves go through ``article_update`` (version check, ownership, history), from the change form and
+        from a revert in the history view alike."""
         if not change:
             super().save_model(request, obj, form, change)
             return
         services.article_history_baseline(article=obj)  # before the credit and photo inlines are saved
-        data = {name: form.cleaned_data[name] for name in form.changed_data if name in services.EDITABLE_ARTICLE_FIELDS}
+        data = self._changed_fields(form)
+        form.article_saved = bool(data)
         if data:
             services.article_update(
                 article=obj, user=request.user, data=data, expected_version=form.cleaned_data.get("expected_version")
             )
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Photo:
+            save_photo_formset(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        if any(formset.has_changed() for formset in formsets) and not form.changed_data:
-            services.article_update(article=form.instance, user=request.user, data={}, change_reason="credits/photos")
-        else:
-            services.article_refresh_search_document(article=form.instance)
+        if any(formset.has_changed() for formset in formsets):
+            if getattr(form, "article_saved", False):
+                services.article_refresh_search_document(article=form.instance)
+            else:
+                services.article_credits_changed(article=form.instance, user=request.user)
 
     @admin.action(description="Publish selected articles", permissions=["change"])
     def publish(self, request, queryset):
@@ -222,17 +290,15 @@ class PageArticleInline(admin.TabularInline):
         return False
 
 
-class PagePhotoInline(admin.TabularInline):
-    model = Photo
+class PagePhotoInline(PhotoInlineBase):
     fk_name = "page"
-    extra = 0
     fields = ["order", "caption", "photographer", "article"]
+    readonly_fields = ["order"]
     autocomplete_fields = ["photographer", "article"]
-    show_change_link = True
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "issue", "index", "number", "section", "article_count", "unassigned_count"]
     list_filter = ["issue__paper", "section", "issue__publication_date"]
     list_select_related = ["issue"]
@@ -252,9 +318,16 @@ class PageAdmin(admin.ModelAdmin):
     ]
     inlines = [PageArticleInline, PagePhotoInline]
 
-    def save_related(self, request, form, formsets, change):
-        services.history_baseline(objects=Photo.objects.filter(page=form.instance).select_related("issue"))
-        super().save_related(request, form, formsets, change)
+    def save_model(self, request, obj, form, change):
+        services.page_update(
+            page=obj, user=request.user, data={name: form.cleaned_data[name] for name in form.changed_data}
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Photo:
+            save_photo_formset(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_total=Count("articles"))
@@ -327,31 +400,43 @@ class PhotoAdmin(SimpleHistoryAdmin):
         if not change:
             super().save_model(request, obj, form, change)
             return
-        data = {
-            name: form.cleaned_data[name]
-            for name in form.changed_data
-            if name in {"caption", "photographer", "article"}
-        }
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name in PHOTO_EDITABLE_FIELDS}
         services.photo_update(photo=obj, user=request.user, data=data)
+
+
+class ReporterAdminForm(forms.ModelForm):
+    class Meta:
+        model = Reporter
+        fields = ["name"]
+
+    def clean_name(self):
+        try:
+            return services.reporter_clean_name(self.cleaned_data["name"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
 
 
 @admin.register(Reporter)
 class ReporterAdmin(SimpleHistoryAdmin):
+    form = ReporterAdminForm
     list_display = ["name", "credit_total", "photo_total", "created_at"]
     search_fields = ["name"]
     readonly_fields = ["created_at", "recent_articles"]
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            services.history_baseline(objects=[Reporter.objects.get(pk=obj.pk)])
-        super().save_model(request, obj, form, change)
-
     def get_queryset(self, request):
+        """Annotated with counts, and ordered so autocomplete pages are stable."""
         return (
             super()
             .get_queryset(request)
             .annotate(credits_total=Count("credits", distinct=True), photos_total=Count("photos", distinct=True))
+            .order_by("name")
         )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+        elif "name" in form.changed_data:
+            services.reporter_update(reporter=obj, user=request.user, name=form.cleaned_data["name"])
 
     @admin.display(description="credits", ordering="credits_total")
     def credit_total(self, reporter: Reporter) -> int:

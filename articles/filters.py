@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import django_filters as filters
+from django import forms
 from django.db.models import Q, QuerySet
 
 from .models import Article, ArticleKind, ArticleStatus, Issue, Page, Photo, Reporter, Role
 from .search import query_terms
+
+
+class IntegerFilter(filters.NumberFilter):
+    """A whole number within bounds: "1.5" or a 20-digit year is a 400, never a server error."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, min_value: int = 0, max_value: int = 2**31 - 1, **kwargs):
+        super().__init__(*args, min_value=min_value, max_value=max_value, **kwargs)
 
 
 def _reporter_q(value: str, prefix: str) -> Q:
@@ -30,13 +40,13 @@ class ArticleFilter(filters.FilterSet):
     date_to = filters.DateFilter(
         field_name="issue__publication_date", lookup_expr="lte", label="Published on or before"
     )
-    year = filters.NumberFilter(field_name="issue__publication_date", lookup_expr="year")
+    year = IntegerFilter(field_name="issue__publication_date", lookup_expr="year", min_value=1, max_value=9999)
     paper = filters.CharFilter(field_name="issue__paper", lookup_expr="iexact")
-    issue = filters.NumberFilter(field_name="issue_id")
+    issue = IntegerFilter(field_name="issue_id")
     page_number = filters.CharFilter(
         field_name="page__number", lookup_expr="iexact", label="Printed page number, e.g. A08"
     )
-    page_id = filters.NumberFilter(field_name="page_id")
+    page_id = IntegerFilter(field_name="page_id")
     section = filters.CharFilter(field_name="page__section", lookup_expr="icontains")
     kind = filters.MultipleChoiceFilter(choices=ArticleKind.choices)
     status = filters.MultipleChoiceFilter(choices=ArticleStatus.choices, label="Status (editors only see others)")
@@ -74,7 +84,7 @@ class ArticleFilter(filters.FilterSet):
 class IssueFilter(filters.FilterSet):
     date_from = filters.DateFilter(field_name="publication_date", lookup_expr="gte")
     date_to = filters.DateFilter(field_name="publication_date", lookup_expr="lte")
-    year = filters.NumberFilter(field_name="publication_date", lookup_expr="year")
+    year = IntegerFilter(field_name="publication_date", lookup_expr="year", min_value=1, max_value=9999)
     paper = filters.CharFilter(field_name="paper", lookup_expr="iexact")
     edition = filters.CharFilter(field_name="edition", lookup_expr="iexact")
 
@@ -84,7 +94,7 @@ class IssueFilter(filters.FilterSet):
 
 
 class PageFilter(filters.FilterSet):
-    issue = filters.NumberFilter(field_name="issue_id")
+    issue = IntegerFilter(field_name="issue_id")
     number = filters.CharFilter(field_name="number", lookup_expr="iexact")
     section = filters.CharFilter(field_name="section", lookup_expr="icontains")
     paper = filters.CharFilter(field_name="issue__paper", lookup_expr="iexact")
@@ -97,9 +107,9 @@ class PageFilter(filters.FilterSet):
 
 
 class PhotoFilter(filters.FilterSet):
-    issue = filters.NumberFilter(field_name="issue_id")
-    page = filters.NumberFilter(field_name="page_id")
-    article = filters.NumberFilter(field_name="article_id")
+    issue = IntegerFilter(field_name="issue_id")
+    page = IntegerFilter(field_name="page_id")
+    article = IntegerFilter(field_name="article_id")
     standalone = filters.BooleanFilter(field_name="article", lookup_expr="isnull")
     photographer = filters.CharFilter(method="filter_photographer", label="Photographer id or name")
     date_from = filters.DateFilter(field_name="issue__publication_date", lookup_expr="gte")
@@ -123,9 +133,9 @@ class ReporterFilter(filters.FilterSet):
         fields = []
 
     def filter_name(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(name__contains="".join(value.split()))
+        return queryset.filter(name__icontains="".join(value.split()))
 
     def filter_role(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == Role.PHOTOGRAPHER:
-            return queryset.filter(Q(credits__role=value) | Q(photos__isnull=False)).distinct()
+            return queryset.filter(Q(credits__role=value) | Q(photo_count__gt=0)).distinct()
         return queryset.filter(credits__role=value).distinct()

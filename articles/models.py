@@ -76,8 +76,13 @@ class Page(models.Model):
     segments = models.JSONField(
         default=list,
         blank=True,
-        help_text="The import's segmentation: [kind, start, end, article order or null, photo order or null].",
+        help_text="The import's segmentation: [kind, start, end, article order, photo order, owner page index].",
     )
+    edited_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an editor last changed the page's number, section, date or staff."
+    )
+    # the raw text and the import's segmentation never change after import: history keeps the editable rest
+    history = HistoricalRecords(excluded_fields=["raw_text", "segments", "furniture", "unassigned"])
 
     class Meta:
         ordering = ["issue", "index"]

@@ -27,7 +27,7 @@ def article_list(*, user) -> QuerySet[Article]:
         _visible_articles(user)
         .select_related("issue", "page")
         .prefetch_related(_credits_prefetch())
-        .annotate(photo_count=Count("photos"))
+        .annotate(photo_count=Count("photos", distinct=True))
         .order_by("-issue__publication_date", "issue_id", "page__index", "order")
     )
 
@@ -46,8 +46,9 @@ def issue_list(*, user) -> QuerySet[Issue]:
     issues = Issue.objects.all()
     if not can_see_unpublished(user):
         issues = issues.filter(Exists(Article.objects.public().filter(issue=OuterRef("pk"))))
+    visible_pages = Q() if can_see_unpublished(user) else Q(pages__in=page_list(user=user).values("pk"))
     return issues.annotate(
-        page_count=Count("pages", distinct=True),
+        page_count=Count("pages", distinct=True, filter=visible_pages),
         article_count=Count("articles", distinct=True, filter=_article_visibility_q("articles__", user)),
     ).order_by("-publication_date", "-id")
 
@@ -68,23 +69,30 @@ def page_list(*, user) -> QuerySet[Page]:
 
 
 def page_detail_queryset(*, user) -> QuerySet[Page]:
-    articles = _visible_articles(user).prefetch_related(_credits_prefetch()).annotate(photo_count=Count("photos"))
+    articles = (
+        _visible_articles(user)
+        .prefetch_related(_credits_prefetch())
+        .annotate(photo_count=Count("photos", distinct=True))
+    )
     return page_list(user=user).prefetch_related(
         Prefetch("articles", queryset=articles.select_related("issue", "page").order_by("order")),
         Prefetch("photos", queryset=photo_list(user=user).order_by("order")),
     )
 
 
+def visible_photo_q(user, prefix: str = "") -> Q:
+    """Photos a user may see: editors all; readers those of public articles, and standalone photos of
+    pages that carry at least one public article."""
+    if can_see_unpublished(user):
+        return Q()
+    public_pages = Page.objects.filter(Exists(Article.objects.public().filter(page=OuterRef("pk"))))
+    return Q(**{f"{prefix}article__isnull": True, f"{prefix}page__in": public_pages}) | Q(
+        **{f"{prefix}article__status": ArticleStatus.PUBLISHED, f"{prefix}article__duplicate_of__isnull": True}
+    )
+
+
 def photo_list(*, user) -> QuerySet[Photo]:
-    photos = Photo.objects.select_related("photographer", "page", "issue")
-    if not can_see_unpublished(user):
-        photos = photos.filter(
-            Q(
-                article__isnull=True,
-                page__in=Page.objects.filter(Exists(Article.objects.public().filter(page=OuterRef("pk")))),
-            )
-            | Q(article__status=ArticleStatus.PUBLISHED, article__duplicate_of__isnull=True)
-        )
+    photos = Photo.objects.select_related("photographer", "page", "issue").filter(visible_photo_q(user))
     return photos.order_by("-issue__publication_date", "page_id", "order")
 
 
@@ -92,7 +100,7 @@ def reporter_list(*, user) -> QuerySet[Reporter]:
     visible = _article_visibility_q("credits__article__", user)
     reporters = Reporter.objects.annotate(
         article_count=Count("credits__article", distinct=True, filter=visible),
-        photo_count=Count("photos", distinct=True),
+        photo_count=Count("photos", distinct=True, filter=visible_photo_q(user, "photos__")),
     )
     if not can_see_unpublished(user):
         reporters = reporters.filter(Q(article_count__gt=0) | Q(photo_count__gt=0))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -10,6 +9,22 @@ from .models import Article, ArticleCredit, Issue, Page, Photo, Reporter
 from .selectors import can_see_unpublished, reporter_roles
 
 EXCERPT_CHARS = 120
+
+
+class EditorOnlyFieldsMixin:
+    """Fields only editors see (file metadata, raw text): ``null`` for everyone else.
+
+    They are hidden rather than dropped so the document has one shape for every client.
+    """
+
+    editor_only_fields: tuple[str, ...] = ()
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if self.editor_only_fields and not can_see_unpublished(self.context["request"].user):
+            for name in self.editor_only_fields:
+                data[name] = None
+        return data
 
 
 class ReporterRefSerializer(serializers.ModelSerializer):
@@ -99,7 +114,7 @@ class ArticleDetailSerializer(ArticleListSerializer):
         return article.verified_at is not None
 
 
-class IssueListSerializer(serializers.ModelSerializer):
+class IssueListSerializer(EditorOnlyFieldsMixin, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="issue-detail")
     page_count = serializers.IntegerField(read_only=True)
     article_count = serializers.IntegerField(read_only=True)
@@ -117,6 +132,8 @@ class IssueListSerializer(serializers.ModelSerializer):
             "article_count",
             "imported_at",
         ]
+
+    editor_only_fields = ("source_name", "imported_at")
 
 
 class PageListSerializer(serializers.ModelSerializer):
@@ -136,6 +153,8 @@ class IssueDetailSerializer(IssueListSerializer):
     class Meta(IssueListSerializer.Meta):
         fields = [*IssueListSerializer.Meta.fields, "encoding", "sha256", "pages"]
 
+    editor_only_fields = ("source_name", "imported_at", "encoding", "sha256")
+
     @extend_schema_field(PageListSerializer(many=True))
     def get_pages(self, issue: Issue) -> list[dict]:
         from .selectors import page_list
@@ -144,26 +163,15 @@ class IssueDetailSerializer(IssueListSerializer):
         return PageListSerializer(pages, many=True, context=self.context).data
 
 
-class PageDetailSerializer(PageListSerializer):
+class PageDetailSerializer(EditorOnlyFieldsMixin, PageListSerializer):
     articles = ArticleListSerializer(many=True, read_only=True)
     photos = PhotoSerializer(many=True, read_only=True)
-    raw_text = serializers.SerializerMethodField()
-    unassigned = serializers.SerializerMethodField()
 
     class Meta(PageListSerializer.Meta):
         fields = [*PageListSerializer.Meta.fields, "staff", "furniture", "articles", "photos", "raw_text", "unassigned"]
 
-    def _editor(self) -> bool:
-        return can_see_unpublished(self.context["request"].user)
-
-    @extend_schema_field(OpenApiTypes.STR)
-    def get_raw_text(self, page: Page) -> str | None:
-        """Only editors see the raw text: it also holds withdrawn and unpublished articles."""
-        return page.raw_text if self._editor() else None
-
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_unassigned(self, page: Page) -> list | None:
-        return page.unassigned if self._editor() else None
+    #: the raw text also holds withdrawn and unpublished articles
+    editor_only_fields = ("raw_text", "unassigned")
 
 
 class ReporterListSerializer(serializers.ModelSerializer):

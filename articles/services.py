@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from importer.parsing.tokens import tokenise_article
 
-from .models import Article, ArticleCredit, ArticleStatus, Photo, Reporter
+from .models import Article, ArticleCredit, ArticleStatus, Page, Photo, Reporter
 from .search import build_search_document
 
 #: Fields of an article an editor may change through ``article_update``.
@@ -117,16 +117,21 @@ def article_update(
     current = Article.objects.select_for_update().select_related("issue").get(pk=article.pk)
     if expected_version is not None and current.version != expected_version:
         raise ConcurrentEditError(current, expected_version)
+    if "duplicate_of" in data and data["duplicate_of"] is not None:
+        data = {**data, "duplicate_of": article_duplicate_target(article=current, original=data["duplicate_of"])}
     history_baseline(objects=[current])
+    # the locked row is what gets saved: fields the caller did not name keep their stored values
     for name, value in data.items():
-        setattr(article, name, value if value is not None or name == "duplicate_of" else "")
-    article.version = current.version + 1
-    article.edited_by = user if user is not None and user.is_authenticated else None
-    article.edited_at = timezone.now()
-    article._change_reason = change_reason or "edited"
-    article._history_user = article.edited_by
-    article.save()
-    return article_refresh_search_document(article=article)
+        setattr(current, name, value if value is not None or name == "duplicate_of" else "")
+    current.version += 1
+    current.edited_by = user if user is not None and user.is_authenticated else None
+    current.edited_at = timezone.now()
+    current._change_reason = change_reason or "edited"
+    current._history_user = current.edited_by
+    current.save()
+    article_refresh_search_document(article=current)
+    article.refresh_from_db()
+    return article
 
 
 @transaction.atomic
@@ -163,11 +168,24 @@ def article_verify(*, articles: Iterable[Article], user: AbstractBaseUser) -> in
     return count
 
 
-def article_mark_duplicate(*, article: Article, original: Article, user: AbstractBaseUser | None) -> Article:
-    if original.pk == article.pk:
-        raise ValueError("an article cannot duplicate itself")
-    if original.duplicate_of_id is not None:
+def article_duplicate_target(*, article: Article, original: Article) -> Article:
+    """The first copy an article may be marked a duplicate of; ValueError when that would make a loop.
+
+    Copies always point at the first copy (never at another copy), and an article that other copies
+    point at cannot itself become a copy (they would dangle in a chain).
+    """
+    while original.duplicate_of_id is not None:
         original = original.duplicate_of
+    if original.pk == article.pk:
+        raise ValueError("an article cannot be a duplicate of itself")
+    if Article.objects.filter(duplicate_of_id=article.pk).exists():
+        raise ValueError(
+            "other articles are marked as duplicates of this one; mark them as duplicates of the new original first"
+        )
+    return original
+
+
+def article_mark_duplicate(*, article: Article, original: Article, user: AbstractBaseUser | None) -> Article:
     return article_update(article=article, user=user, data={"duplicate_of": original}, change_reason="duplicate")
 
 
@@ -178,24 +196,75 @@ def photo_update(*, photo: Photo, user: AbstractBaseUser | None, data: dict[str,
     unknown = set(data) - allowed
     if unknown:
         raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
-    stored = Photo.objects.select_related("issue").get(pk=photo.pk)
+    stored = Photo.objects.select_for_update().select_related("issue").get(pk=photo.pk)
     history_baseline(objects=[stored])
     previous_article_id = stored.article_id
     for name, value in data.items():
-        setattr(photo, name, value)
-    photo.edited_at = timezone.now()
-    photo._change_reason = "edited"
-    photo._history_user = user if user is not None and user.is_authenticated else None
-    photo.save()
-    for article_id in {previous_article_id, photo.article_id} - {None}:
+        setattr(stored, name, value)
+    stored.edited_at = timezone.now()
+    stored._change_reason = "edited"
+    stored._history_user = user if user is not None and user.is_authenticated else None
+    stored.save()
+    for article_id in {previous_article_id, stored.article_id} - {None}:
         article_refresh_search_document(article=Article.objects.get(pk=article_id))
+    photo.refresh_from_db()
     return photo
+
+
+#: Page fields an editor may correct (the raw text and segmentation are the import's).
+EDITABLE_PAGE_FIELDS = frozenset({"number", "section", "printed_date", "staff"})
+
+
+@transaction.atomic
+def page_update(*, page: Page, user: AbstractBaseUser | None, data: dict[str, Any]) -> Page:
+    """Correct a page's printed number, section, date or staff; a forced re-import keeps the correction."""
+    unknown = set(data) - EDITABLE_PAGE_FIELDS
+    if unknown:
+        raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
+    if not data:
+        return page
+    stored = Page.objects.select_for_update().select_related("issue").get(pk=page.pk)
+    history_baseline(objects=[stored])
+    for name, value in data.items():
+        setattr(stored, name, value if value is not None or name == "printed_date" else "")
+    stored.edited_at = timezone.now()
+    stored._change_reason = "edited"
+    stored._history_user = user if user is not None and user.is_authenticated else None
+    stored.save()
+    page.refresh_from_db()
+    return page
+
+
+def reporter_clean_name(name: str) -> str:
+    """Names are stored without inner spaces ("韦 冰" is 韦冰); an empty name is refused."""
+    clean = "".join(name.split())
+    if not clean:
+        raise ValueError("a reporter needs a name")
+    return clean
+
+
+@transaction.atomic
+def reporter_update(*, reporter: Reporter, user: AbstractBaseUser | None, name: str) -> Reporter:
+    """Rename a reporter; the search documents of their articles follow."""
+    stored = Reporter.objects.select_for_update().get(pk=reporter.pk)
+    history_baseline(objects=[stored])
+    stored.name = reporter_clean_name(name)
+    stored._change_reason = "renamed"
+    stored._history_user = user if user is not None and user.is_authenticated else None
+    stored.save()
+    for article in Article.objects.filter(credits__reporter=stored).distinct():
+        article_refresh_search_document(article=article)
+    reporter.refresh_from_db()
+    return reporter
+
+
+def article_credits_changed(*, article: Article, user: AbstractBaseUser | None) -> Article:
+    """Credits (or photos) of an article were edited in place: the article is now the editors'."""
+    return article_update(article=article, user=user, data={}, change_reason="credits or photos edited")
 
 
 def reporter_get_or_create(*, name: str) -> Reporter:
     """Reporter by name; names are stored without inner spaces ("韦 冰" is 韦冰)."""
-    clean = "".join(name.split())
-    if not clean:
-        raise ValueError("a reporter needs a name")
+    clean = reporter_clean_name(name)
     reporter, _ = Reporter.objects.get_or_create(name=clean)
     return reporter

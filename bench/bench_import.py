@@ -122,7 +122,13 @@ def main() -> int:
         base = None
         for jobs in args.jobs:
             url = fresh_database(args.database_url, "newsroom_bench")
-            env = {**os.environ, "DATABASE_URL": url, "DJANGO_SECRET_KEY": "bench-only-secret", "NEWSROOM_HTTPS": "0"}
+            env = {
+                **os.environ,
+                "DATABASE_URL": url,
+                "DJANGO_SECRET_KEY": "bench-only-secret",
+                "NEWSROOM_HTTPS": "0",
+                "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            }
             subprocess.run([PY, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
             elapsed, peak, output = run_measured(
                 [PY, "manage.py", "import_issue", str(data), "--jobs", str(jobs), "--no-progress", "-v", "0"], env

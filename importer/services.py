@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import hashlib
 import logging
 import socket
 import time
@@ -20,14 +21,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import Article, ArticleCredit, Issue, Page, Photo, Reporter
+from articles.services import EDITABLE_PAGE_FIELDS
 
 from .models import EventResult, ImportEvent, ImportRun, RunStatus
 from .parsing import ImportInputError, IssueDraft, PageDraft, SegmentKind
-from .parsing.files import ParseOutcome, SourceFile, discover, file_sha256, parse_sources
+from .parsing.files import ParseOutcome, SourceFile, discover, parse_sources
 from .parsing.tokens import index_draft
 
 logger = logging.getLogger("importer")
@@ -73,14 +76,26 @@ def _bulk_insert(model, objects: list) -> list:
 
 
 def _reporters_for(names: set[str], counts: Counter) -> dict[str, Reporter]:
-    """Reporter rows by name, creating the missing ones (with history)."""
+    """Reporter rows by name, creating the missing ones.
+
+    ``ignore_conflicts``: another import running at the same time may create the same person first;
+    the rows are read back either way.
+    """
     existing = {r.name: r for r in Reporter.objects.filter(name__in=names)}
     missing = [Reporter(name=name) for name in sorted(names - existing.keys())]
     if missing:
-        _bulk_insert(Reporter, missing)
+        Reporter.objects.bulk_create(missing, batch_size=500, ignore_conflicts=True)
         existing.update({r.name: r for r in Reporter.objects.filter(name__in=[m.name for m in missing])})
         counts["reporters"] += len(missing)
     return existing
+
+
+def _photo_key(page_index: int, spans: list[list], caption: str) -> tuple:
+    """Where a photo's caption starts in the raw text: the same photo on a re-import, even after an
+    editor rewrote its caption (the caption text is the fallback for a photo without spans)."""
+    if spans:
+        return page_index, min(span[1] for span in spans)
+    return page_index, "".join(caption.split())
 
 
 def _article_spans(draft: IssueDraft) -> dict[tuple[int, int], list[list]]:
@@ -121,13 +136,22 @@ def _write_pages_content(
     pages: dict[int, Page],
     counts: Counter,
     *,
-    keep_fingerprints: frozenset[str] = frozenset(),
-) -> None:
+    kept: Sequence[Article] = (),
+    kept_photos: frozenset[tuple] = frozenset(),
+) -> dict[str, Article]:
     """Create the articles, credits and photos of every page of the draft.
 
-    ``keep_fingerprints`` are texts an editor owns already (on a forced re-import): the draft's copy of
-    such an article is not created again, so the editor's version is the only one.
+    ``kept`` are articles an editor owns (on a forced re-import). The draft's article with the same text
+    (fingerprint), and the same role, first copy or later printed copy, is not created again: the
+    editor's version is the only one, and copies printed later point at it. ``kept_photos`` are
+    the ``_photo_key`` of photos that stayed; the draft's copies of them are not created again.
+    Returns the created first copies by fingerprint.
     """
+    kept_first = {a.fingerprint: a for a in kept if a.duplicate_of_id is None}
+    kept_copies: dict[str, list[Article]] = {}
+    for article in kept:
+        if article.duplicate_of_id is not None:
+            kept_copies.setdefault(article.fingerprint, []).append(article)
     status = settings.NEWSROOM_IMPORT_STATUS
     names = {_clean_name(c.name) for a in draft.articles for c in a.reporters if _clean_name(c.name)} | {
         _clean_name(p.photographer)
@@ -147,8 +171,14 @@ def _write_pages_content(
     for page_draft in draft.pages:
         page = pages[page_draft.index]
         for order, article_draft in enumerate(page_draft.articles):
-            if article_draft.fingerprint in keep_fingerprints:
-                issue_order.append(None)
+            fingerprint = article_draft.fingerprint
+            if article_draft.duplicate_of is None:
+                owned = kept_first.pop(fingerprint, None)
+            else:
+                owned = kept_copies[fingerprint].pop(0) if kept_copies.get(fingerprint) else None
+            if owned is not None:
+                issue_order.append(owned)
+                by_place[(page_draft.index, order)] = owned
                 continue
             article = Article(
                 issue=issue,
@@ -174,6 +204,9 @@ def _write_pages_content(
             credits_for.append((article, article_draft.reporters))
     for page_draft in draft.pages:
         for order, photo_draft in enumerate(page_draft.photos):
+            photo_spans = _photo_spans(page_draft, order)
+            if _photo_key(page_draft.index, photo_spans, photo_draft.caption) in kept_photos:
+                continue
             photographer = _clean_name(photo_draft.photographer or "")
             illustrates = None
             if photo_draft.article is not None:
@@ -186,7 +219,7 @@ def _write_pages_content(
                     order=order,
                     caption=photo_draft.caption,
                     photographer=reporters.get(photographer) if photographer else None,
-                    source_spans=_photo_spans(page_draft, order),
+                    source_spans=photo_spans,
                 )
             )
 
@@ -215,6 +248,7 @@ def _write_pages_content(
         photo.article_id = photo.article.pk if photo.article is not None else None
     _bulk_insert(Photo, photos)
     counts["photos"] += len(photos)
+    return {article.fingerprint: article for article in plain}
 
 
 @transaction.atomic
@@ -234,7 +268,16 @@ def issue_import(*, draft: IssueDraft, force: bool = False) -> IssueImportResult
         return IssueImportResult(issue=existing, result=EventResult.SKIPPED)
     if existing is not None:
         return _reimport(existing, draft)
+    try:
+        with transaction.atomic():  # a savepoint: another process may have imported the same file meanwhile
+            return _import_new(draft)
+    except IntegrityError:
+        if force or not Issue.objects.filter(sha256=draft.sha256).exists():
+            raise
+        return IssueImportResult(issue=Issue.objects.get(sha256=draft.sha256), result=EventResult.SKIPPED)
 
+
+def _import_new(draft: IssueDraft) -> IssueImportResult:
     counts: Counter = Counter()
     issue = Issue.objects.create(
         paper=draft.paper or "",
@@ -254,6 +297,13 @@ def issue_import(*, draft: IssueDraft, force: bool = False) -> IssueImportResult
 
 
 def _reimport(issue: Issue, draft: IssueDraft) -> IssueImportResult:
+    """Re-segment an imported issue, leaving everything editors own as they left it.
+
+    Kept: articles an editor changed or verified (and their credits and photos), photos an editor
+    changed, and the printed number, section, date and staff of pages an editor corrected. The rest is
+    deleted and written again from the draft; history records those deletions, so what a re-import
+    replaced stays auditable.
+    """
     counts: Counter = Counter()
     issue.paper = draft.paper or issue.paper
     issue.publication_date = draft.date or issue.publication_date
@@ -262,8 +312,9 @@ def _reimport(issue: Issue, draft: IssueDraft) -> IssueImportResult:
     issue.save(update_fields=["paper", "publication_date", "edition", "encoding"])
 
     touched = list(
-        Article.objects.filter(issue=issue).filter(edited_at__isnull=False)
-        | Article.objects.filter(issue=issue).filter(verified_at__isnull=False)
+        Article.objects.filter(issue=issue)
+        .filter(Q(edited_at__isnull=False) | Q(verified_at__isnull=False))
+        .select_related("page", "duplicate_of")
     )
     touched_ids = {a.pk for a in touched}
     new_fingerprints = {a.fingerprint for a in draft.articles}
@@ -272,8 +323,13 @@ def _reimport(issue: Issue, draft: IssueDraft) -> IssueImportResult:
         for a in touched
         if a.fingerprint not in new_fingerprints
     ]
+    # copies an editor owns whose first copy is about to be re-created: re-point them afterwards
+    repoint = {
+        a.pk: a.duplicate_of.fingerprint for a in touched if a.duplicate_of_id and a.duplicate_of_id not in touched_ids
+    }
     Photo.objects.filter(issue=issue, edited_at__isnull=True).exclude(article_id__in=touched_ids).delete()
     Article.objects.filter(issue=issue).exclude(pk__in=touched_ids).delete()
+    kept_photos = list(Photo.objects.filter(issue=issue).select_related("page"))
 
     pages = {page.index: page for page in Page.objects.filter(issue=issue)}
     for page_draft in draft.pages:
@@ -282,13 +338,27 @@ def _reimport(issue: Issue, draft: IssueDraft) -> IssueImportResult:
             page = Page.objects.create(issue=issue, index=page_draft.index, **_page_fields(page_draft))
             pages[page.index] = page
             counts["pages"] += 1
-        else:
-            for name, value in _page_fields(page_draft).items():
-                setattr(page, name, value)
-            page.save()
-    keep_pages = {p.index for p in draft.pages} | {a.page.index for a in touched}
+            continue
+        fields = _page_fields(page_draft)
+        if page.edited_at is not None:
+            for name in EDITABLE_PAGE_FIELDS:
+                fields.pop(name, None)
+        Page.objects.filter(pk=page.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(page, name, value)
+    keep_pages = {p.index for p in draft.pages} | {a.page.index for a in touched} | {p.page.index for p in kept_photos}
     Page.objects.filter(issue=issue).exclude(index__in=keep_pages).delete()
-    _write_pages_content(issue, draft, pages, counts, keep_fingerprints=frozenset(a.fingerprint for a in touched))
+    created = _write_pages_content(
+        issue,
+        draft,
+        pages,
+        counts,
+        kept=touched,
+        kept_photos=frozenset(_photo_key(p.page.index, p.source_spans, p.caption) for p in kept_photos),
+    )
+    for article_id, fingerprint in repoint.items():
+        if fingerprint in created:
+            Article.objects.filter(pk=article_id).update(duplicate_of=created[fingerprint])
     return IssueImportResult(
         issue=issue, result=EventResult.REIMPORTED, counts=counts, conflicts=conflicts, kept=len(touched)
     )
@@ -380,6 +450,15 @@ def import_run_finish(*, run: ImportRun, report: BatchReport) -> ImportRun:
     return run
 
 
+def import_run_abort(*, run: ImportRun, reason: str) -> ImportRun:
+    """A run that stopped before its end (interrupted, crashed): never left looking "running"."""
+    run.finished_at = timezone.now()
+    run.status = RunStatus.FAILED
+    run.totals = {**run.totals, "aborted": reason}
+    run.save(update_fields=["finished_at", "status", "totals"])
+    return run
+
+
 def _record_event(run: ImportRun | None, report: FileReport, sha256: str = "", encoding: str = "") -> None:
     if run is None:
         return
@@ -407,22 +486,34 @@ def _drop_broken_connection() -> None:
         connection.close_if_unusable_or_obsolete()
 
 
-def _known_hashes(sources: Sequence[SourceFile]) -> tuple[dict[Path, str], set[str], list[FileReport]]:
-    """Hash every file first, so files imported before are skipped without being parsed."""
+def _known_hashes(
+    sources: Sequence[SourceFile], max_bytes: int | None
+) -> tuple[dict[Path, str], set[str], list[FileReport]]:
+    """Hash every file first (streamed), so files imported before are skipped without being parsed.
+
+    Files over the size limit are refused here, before anything reads them whole.
+    """
     hashes: dict[Path, str] = {}
-    unreadable: list[FileReport] = []
+    refused: list[FileReport] = []
     for source in sources:
         try:
-            hashes[source.path] = file_sha256(source.path.read_bytes())
+            size = source.path.stat().st_size
+            if max_bytes is not None and size > max_bytes:
+                error = ImportInputError(
+                    f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes", source=str(source.path)
+                )
+                refused.append(FileReport(path=str(source.path), result=EventResult.FAILED, message=str(error)))
+                continue
+            with source.path.open("rb") as handle:
+                hashes[source.path] = hashlib.file_digest(handle, "sha256").hexdigest()
         except OSError as error:
-            unreadable.append(
-                FileReport(path=str(source.path), result=EventResult.FAILED, message=f"cannot read file: {error}")
-            )
+            message = f"{source.path}: cannot read file: {error.strerror or error}"
+            refused.append(FileReport(path=str(source.path), result=EventResult.FAILED, message=message))
     known: set[str] = set()
     values = list(hashes.values())
     for start in range(0, len(values), 500):
         known.update(Issue.objects.filter(sha256__in=values[start : start + 500]).values_list("sha256", flat=True))
-    return hashes, known, unreadable
+    return hashes, known, refused
 
 
 ProgressCallback = Callable[[FileReport], None]
@@ -463,7 +554,7 @@ def issues_import_batch(
             sources.extend(discover([raw]))
         except ImportInputError as error:
             finish(FileReport(path=str(raw), result=EventResult.FAILED, message=str(error), line=error.line))
-    hashes, known, unreadable = _known_hashes(sources)
+    hashes, known, unreadable = _known_hashes(sources, max_bytes)
     if on_total:
         on_total(len(sources) + len(report.files))
     for file_report in unreadable:
@@ -531,6 +622,8 @@ def _write_outcome(
         EventResult.SKIPPED: "already imported",
         EventResult.REIMPORTED: f"re-imported; kept {result.kept} article(s) owned by editors",
     }[result.result]
+    if result.conflicts:
+        message += "; for an editor to review: " + "; ".join(result.conflicts)
     return FileReport(
         path=path,
         result=result.result,

@@ -40,7 +40,10 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 if not ALLOWED_HOSTS:
-    ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+    raise ImproperlyConfigured(
+        "DJANGO_ALLOWED_HOSTS is not set: give the host names the site answers to, comma-separated "
+        "(scripts/run uses 127.0.0.1,localhost)."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [

@@ -36,6 +36,12 @@ def test_refuses_to_start_without_a_secret_key():
     assert "DJANGO_SECRET_KEY" in done.stderr
 
 
+def test_refuses_to_start_without_allowed_hosts():
+    done = manage("check", DJANGO_SECRET_KEY=PRODUCTION["DJANGO_SECRET_KEY"])
+    assert done.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in done.stderr
+
+
 def test_debug_is_off_unless_asked():
     done = manage(
         "shell", "--no-imports", "-c", "from django.conf import settings; print(settings.DEBUG)", **PRODUCTION

@@ -28,8 +28,13 @@ class DecodedText:
     encoding: str
 
 
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
+def _line_of(data: bytes, offset: int, encoding: str = "utf-8") -> int:
+    """Line number of a byte offset: the text before it, decoded leniently, counted in line breaks.
+
+    Counting 0x0A bytes would be wrong for UTF-16, where characters such as U+4E0A contain that byte.
+    """
+    before = data[:offset].decode(encoding, errors="ignore")
+    return before.count("\n") + before.count("\r") - before.count("\r\n") + 1
 
 
 def _normalise_newlines(text: str) -> str:
@@ -93,7 +98,7 @@ def decode_bytes(data: bytes, *, source: str, max_bytes: int | None = None) -> D
             raise ImportInputError(
                 f"undecodable bytes for {encoding} at byte {error.start}: {error.reason}",
                 source=source,
-                line=_line_of(data, error.start),
+                line=_line_of(data, error.start, encoding),
                 offset=error.start,
             ) from error
     elif b"\x00" in data:

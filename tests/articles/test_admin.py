@@ -133,3 +133,89 @@ def test_bulk_actions(editor_browser):
     assert set(Article.objects.values_list("status", flat=True)) == {"withdrawn"}
     editor_browser.post(url, {"action": "verify", "_selected_action": [a.pk for a in articles]})
     assert all(a.verified_at for a in Article.objects.all())
+
+
+def inline_data(article: Article, credits=(), photos=()) -> dict:
+    data = change_form_data(article)
+    data.update({"credits-TOTAL_FORMS": len(credits), "credits-INITIAL_FORMS": len(credits)})
+    for i, credit in enumerate(credits):
+        data.update({f"credits-{i}-id": credit.pk, f"credits-{i}-article": article.pk,
+                     f"credits-{i}-reporter": credit.reporter_id, f"credits-{i}-role": credit.role,
+                     f"credits-{i}-order": credit.order})
+    data.update({"photos-TOTAL_FORMS": len(photos), "photos-INITIAL_FORMS": len(photos)})
+    for i, photo in enumerate(photos):
+        data.update({f"photos-{i}-id": photo.pk, f"photos-{i}-article": article.pk,
+                     f"photos-{i}-caption": photo.caption, f"photos-{i}-photographer": photo.photographer_id or ""})
+    return data
+
+
+def test_editing_only_a_credit_makes_the_article_the_editors(editor_browser, editor):
+    article = ArticleFactory()
+    credit = ArticleCreditFactory(article=article, role="记者")
+    data = inline_data(article, credits=[credit])
+    data["credits-0-role"] = "通讯员"
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    assert editor_browser.post(url, data).status_code == 302
+    article.refresh_from_db()
+    credit.refresh_from_db()
+    assert credit.role == "通讯员"
+    assert article.version == 2 and article.edited_by == editor and article.is_touched
+
+
+def test_editing_a_caption_inline_goes_through_the_photo_service(editor_browser, editor):
+    article = ArticleFactory()
+    photo = PhotoFactory(page=article.page, article=article, caption="旧图说")
+    data = inline_data(article, photos=[photo])
+    data["photos-0-caption"] = "新图说里的关键词"
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    assert editor_browser.post(url, data).status_code == 302
+    photo.refresh_from_db()
+    article.refresh_from_db()
+    assert photo.caption == "新图说里的关键词" and photo.edited_at is not None
+    assert "新图说里的关键词" in article.search_document and article.is_touched
+    assert [h.caption for h in photo.history.order_by("history_id")] == ["旧图说", "新图说里的关键词"]
+
+
+def test_revert_from_history_restores_the_imported_headline(editor_browser, editor):
+    article = ArticleFactory(headline="导入时的标题")
+    article.history.all().delete()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    assert editor_browser.post(url, change_form_data(article, headline="改错了的标题")).status_code == 302
+    imported = article.history.order_by("history_id").first()
+    assert imported.headline == "导入时的标题"
+    revert_url = reverse("admin:articles_article_simple_history", args=[article.pk, imported.history_id])
+    page = editor_browser.get(revert_url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {**change_form_data(Article.objects.get(pk=article.pk)), **{
+        name: form.initial.get(name) if form.initial.get(name) is not None else "" for name in
+        ("headline", "kicker", "subheadline", "body", "kind", "status")}}
+    data["expected_version"] = form.fields["expected_version"].initial
+    response = editor_browser.post(revert_url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article.refresh_from_db()
+    assert article.headline == "导入时的标题" and article.version == 3
+    assert article.history.latest().history_user == editor
+
+
+def test_admin_refuses_a_duplicate_loop(editor_browser):
+    first = ArticleFactory()
+    copy = ArticleFactory(duplicate_of=first)
+    url = reverse("admin:articles_article_change", args=[first.pk])
+    response = editor_browser.post(url, change_form_data(first, duplicate_of=copy.pk))
+    assert response.status_code == 200
+    assert Article.objects.get(pk=first.pk).duplicate_of_id is None
+
+
+def test_reporter_rename_strips_spaces_and_updates_search(editor_browser, editor):
+    article = ArticleFactory()
+    credit = ArticleCreditFactory(article=article, reporter=ReporterFactory(name="旧名字"))
+    from articles.services import article_refresh_search_document
+
+    article_refresh_search_document(article=article)
+    url = reverse("admin:articles_reporter_change", args=[credit.reporter_id])
+    assert editor_browser.post(url, {"name": "新 名字"}).status_code == 302
+    credit.reporter.refresh_from_db()
+    article.refresh_from_db()
+    assert credit.reporter.name == "新名字"
+    assert "新名字" in article.search_document and "旧名字" not in article.search_document

@@ -169,3 +169,47 @@ def test_openapi_schema_and_docs(anon_client):
     assert {"q", "date_from", "date_to", "paper", "page_number", "section", "kind", "reporter", "role"} <= parameters
     docs = anon_client.get("/api/docs/")
     assert docs.status_code == 200 and b"swagger" in docs.content.lower()
+
+
+def test_a_photographer_of_only_hidden_photos_is_not_listed(anon_client, editor_client, archive):
+    hidden = ReporterFactory(name="只拍了撤稿")
+    PhotoFactory(page=archive["page"], article=archive["withdrawn"], photographer=hidden)
+    names = {row["name"] for row in anon_client.get("/api/reporters/").json()["results"]}
+    assert "只拍了撤稿" not in names
+    assert "只拍了撤稿" not in {r["name"] for r in anon_client.get("/api/reporters/?role=摄影").json()["results"]}
+    assert anon_client.get(f"/api/reporters/{hidden.pk}/").status_code == 404
+    assert "只拍了撤稿" in {row["name"] for row in editor_client.get("/api/reporters/").json()["results"]}
+
+
+def test_photo_count_is_not_multiplied_by_credit_joins(anon_client, archive):
+    ArticleCreditFactory(article=archive["published"], reporter=ReporterFactory(name="第二记者"), role="记者")
+    rows = anon_client.get("/api/articles/?role=记者").json()["results"]
+    assert {row["id"]: row["photo_count"] for row in rows}[archive["published"].id] == 1
+
+
+@pytest.mark.parametrize("query", ["year=99999999999999999999", "issue=1.5", "page_id=-1", "year=abc"])
+def test_bad_numbers_are_a_400(anon_client, archive, query):
+    assert anon_client.get(f"/api/articles/?{query}").status_code == 400
+
+
+def test_file_metadata_is_for_editors(anon_client, editor_client, archive):
+    issue_id = archive["march"].id
+    public = anon_client.get(f"/api/issues/{issue_id}/").json()
+    assert public["sha256"] is None and public["source_name"] is None and public["encoding"] is None
+    assert public["page_count"] == len(public["pages"]) == 1
+    private = editor_client.get(f"/api/issues/{issue_id}/").json()
+    assert private["sha256"] == archive["march"].sha256 and private["source_name"]
+
+
+@pytest.mark.parametrize("endpoint", ["articles", "issues", "pages", "photos", "reporters"])
+def test_list_endpoints_run_a_constant_number_of_queries(anon_client, django_assert_max_num_queries, endpoint):
+    page = PageFactory()
+    for _ in range(15):
+        article = ArticleFactory(page=page)
+        ArticleCreditFactory(article=article)
+        PhotoFactory(page=page, article=article, photographer=ReporterFactory())
+    with django_assert_max_num_queries(6):
+        assert anon_client.get(f"/api/{endpoint}/?page_size=50").status_code == 200
+    with django_assert_max_num_queries(8):
+        first = anon_client.get(f"/api/{endpoint}/").json()["results"][0]["id"]
+        assert anon_client.get(f"/api/{endpoint}/{first}/").status_code == 200

@@ -99,3 +99,37 @@ def test_first_change_records_the_imported_state_first(editor):
         article=Article.objects.get(pk=article.pk), user=editor, data={"headline": reverted.headline}
     )
     assert Article.objects.get(pk=article.pk).headline == "导入的标题"
+
+
+def test_duplicate_loops_and_chains_are_refused(editor):
+    first = ArticleFactory()
+    copy = ArticleFactory(duplicate_of=first)
+    with pytest.raises(ValueError, match="itself"):
+        services.article_mark_duplicate(article=first, original=copy, user=editor)
+    other = ArticleFactory()
+    with pytest.raises(ValueError, match="other articles"):
+        services.article_mark_duplicate(article=first, original=other, user=editor)
+    assert Article.objects.get(pk=first.pk).duplicate_of_id is None
+
+
+def test_update_saves_the_stored_row_not_the_callers_stale_copy(editor):
+    article = ArticleFactory(headline="甲", body="正文一")
+    stale = Article.objects.get(pk=article.pk)
+    services.article_update(article=article, user=editor, data={"body": "正文二"})
+    services.article_update(article=stale, user=editor, data={"headline": "乙"})
+    stored = Article.objects.get(pk=article.pk)
+    assert (stored.headline, stored.body, stored.version) == ("乙", "正文二", 3)
+    assert stale.body == "正文二", "the caller's object is refreshed"
+
+
+def test_page_update_keeps_history(editor):
+    from articles.models import Page
+    from tests.factories import PageFactory
+
+    page = PageFactory(section="旧版名")
+    services.page_update(page=page, user=editor, data={"section": "新版名"})
+    stored = Page.objects.get(pk=page.pk)
+    assert stored.section == "新版名" and stored.edited_at is not None
+    assert [h.section for h in stored.history.order_by("history_id")] == ["旧版名", "新版名"]
+    with pytest.raises(ValueError):
+        services.page_update(page=page, user=editor, data={"raw_text": "x"})

@@ -61,3 +61,11 @@ def test_unusable_input_names_file_and_line(data, words, line):
 def test_size_limit():
     with pytest.raises(ImportInputError, match="over the limit"):
         decode_bytes(b"x" * 100, source="big.txt", max_bytes=10)
+
+
+def test_utf16_errors_count_lines_in_characters_not_bytes():
+    text = "上\n上\n上\n"  # U+4E0A holds the byte 0x0A
+    data = b"\xff\xfe" + text.encode("utf-16-le") + b"\x00\xd8"  # a lone surrogate on line 4
+    with pytest.raises(ImportInputError) as caught:
+        decode_bytes(data, source="u16.txt")
+    assert caught.value.line == 4

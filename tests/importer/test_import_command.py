@@ -297,3 +297,69 @@ def test_killing_the_postgres_connection_mid_file_rolls_the_file_back(monkeypatc
     assert Issue.objects.filter(source_name=SEEDS[4].name).exists(), "the batch went on with the next file"
     run(str(SEEDS[0]))
     assert Issue.objects.filter(source_name=SEEDS[0].name).exists()
+
+
+def public_texts() -> list[str]:
+    return sorted(Article.objects.public().values_list("fingerprint", flat=True))
+
+
+def test_forced_reimport_keeps_duplicates_photos_and_page_corrections(editor):
+    from articles import services as article_services
+
+    run(str(SEEDS[2]))  # seed 002 prints one article twice
+    copy = Article.objects.exclude(duplicate_of=None).get()
+    before = {"articles": Article.objects.count(), "photos": Photo.objects.count(), "public": public_texts()}
+    article_services.article_verify(articles=[copy], user=editor)
+    photo = Photo.objects.first()
+    article_services.photo_update(photo=photo, user=editor, data={"caption": "编辑改过的图说"})
+    page = Page.objects.first()
+    article_services.page_update(page=page, user=editor, data={"section": "编辑定的版名"})
+
+    out, _ = run(str(SEEDS[2]), "--force")
+    assert "re-imported" in out
+    assert Article.objects.count() == before["articles"]
+    assert Photo.objects.count() == before["photos"]
+    assert public_texts() == before["public"], "the copy stays a copy, the first copy stays public"
+    copy.refresh_from_db()
+    assert copy.duplicate_of is not None and copy.duplicate_of.duplicate_of_id is None
+    assert Photo.objects.get(pk=photo.pk).caption == "编辑改过的图说"
+    assert Page.objects.get(pk=page.pk).section == "编辑定的版名"
+
+
+def test_forced_reimport_of_a_verified_first_copy_keeps_later_copies_pointing_at_it(editor):
+    from articles import services as article_services
+
+    run(str(SEEDS[2]))
+    first = Article.objects.filter(duplicates__isnull=False).get()
+    article_services.article_verify(articles=[first], user=editor)
+    run(str(SEEDS[2]), "--force")
+    assert Article.objects.filter(duplicate_of=first).count() == 1
+    assert Article.objects.filter(fingerprint=first.fingerprint, duplicate_of=None).count() == 1
+
+
+def test_the_failed_file_event_names_the_line(tmp_path):
+    (tmp_path / "cut.txt").write_bytes("第一行\n第二行\n第三行".encode()[:-1])
+    with pytest.raises(CommandError):
+        run(str(tmp_path / "cut.txt"))
+    event = ImportEvent.objects.get()
+    assert event.line == 3 and "cut.txt:3" in event.message
+
+
+def test_an_interrupted_run_is_logged_as_failed(monkeypatch):
+    from importer import services
+
+    def interrupted(**kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(services, "issues_import_batch", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run(str(SEEDS[4]))
+    assert ImportRun.objects.get().status == "failed"
+
+
+def test_purge_without_a_terminal_needs_yes(monkeypatch):
+    run(str(SEEDS[4]))
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    with pytest.raises(CommandError, match="--yes"):
+        call_command("purge_issue", str(Issue.objects.get().pk), stdout=StringIO())
+    assert Issue.objects.count() == 1

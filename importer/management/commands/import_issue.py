@@ -108,18 +108,23 @@ class Command(BaseCommand):
             elif options["verbosity"] >= 1 or file_report.result == EventResult.FAILED:
                 (self.stderr if file_report.result == EventResult.FAILED else self.stdout).write(line)
 
-        report = services.issues_import_batch(
-            paths=options["paths"],
-            run=run,
-            jobs=options["jobs"],
-            force=options["force"],
-            max_bytes=options["max_bytes"],
-            on_file=on_file,
-            on_total=on_total,
-            **overrides,
-        )
-        if bar is not None:
-            bar.close()
+        try:
+            report = services.issues_import_batch(
+                paths=options["paths"],
+                run=run,
+                jobs=options["jobs"],
+                force=options["force"],
+                max_bytes=options["max_bytes"],
+                on_file=on_file,
+                on_total=on_total,
+                **overrides,
+            )
+        except BaseException as error:  # Ctrl-C or a crash: the run is logged as failed, then we stop
+            services.import_run_abort(run=run, reason=f"{type(error).__name__}: {error}")
+            raise
+        finally:
+            if bar is not None:
+                bar.close()
         services.import_run_finish(run=run, report=report)
         totals = report.totals
         self.stdout.write(

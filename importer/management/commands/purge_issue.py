@@ -28,7 +28,9 @@ class Command(BaseCommand):
             if issue is None:
                 raise CommandError(f"no issue {key!r}")
             found.append(issue)
-        if not options["yes"] and sys.stdin.isatty():
+        if not options["yes"]:
+            if not sys.stdin.isatty():
+                raise CommandError("refusing to delete without confirmation: pass --yes when not on a terminal")
             answer = input(f"Delete {len(found)} issue(s) and everything they own? [y/N] ")
             if answer.strip().lower() not in {"y", "yes"}:
                 raise CommandError("cancelled")
