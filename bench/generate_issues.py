@@ -6,7 +6,7 @@ pages, their running text re-wrapped at other column widths (CJK characters coun
 half), with a new date line per issue. Every file is different (so none is skipped as already
 imported), and the output is deterministic for a given --seed.
 
-usage: bench/generate_issues.py OUT_DIR N [--seed 1] [--pages 4] [--articles-per-page 10]
+usage: bench/generate_issues.py OUT_DIR N [--seed 1] [--pages 3] [--articles-per-page 6]
 """
 
 from __future__ import annotations
@@ -83,8 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("count", type=int)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--pages", type=int, default=4)
-    parser.add_argument("--articles-per-page", type=int, default=10)
+    parser.add_argument("--pages", type=int, default=3)
+    parser.add_argument("--articles-per-page", type=int, default=6)
     parser.add_argument("--seeds-dir", type=Path, default=ROOT / "seeds")
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)

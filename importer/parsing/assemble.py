@@ -219,7 +219,13 @@ class Assembler:
             self.group_furniture_as_caption(group, photo.id)
             self.last_photo = None
             return
-        if current is not None and current.lines and group.simple and self.starts_running_text(nxt):
+        if (
+            current is not None
+            and current.lines
+            and group.simple
+            and self.starts_running_text(nxt)
+            and not self.commentary_follows(nxt)
+        ):
             # a paragraph's first line cut off by a column break, not a headline: a headline printed
             # after its body is followed by the next lead, a caption or another headline, not by prose
             self.add_body(current, group.units[0])
@@ -239,6 +245,24 @@ class Assembler:
             return
         self.apply_group(group, target)
         self.close()
+
+    def commentary_follows(self, item) -> bool:
+        """Does a lead-less commentary start at ``item``: its prose, at most its own headline, then its
+        "□name" signature or "（作者为…）" note? Then the group before it is the previous article's
+        headline, not a paragraph's first line cut off by a column break (a cut-off line would be
+        followed by the rest of its article and that article's headline before any signature)."""
+        groups = 0
+        while item is not None:
+            if isinstance(item, Group):
+                groups += 1
+                if groups > 1:
+                    return False
+            elif item.kind in (bk.COMMENT, bk.AUTHORNOTE):
+                return True
+            elif item.kind != bk.TEXT:
+                return False
+            item = self.following.get(id(item))
+        return False
 
     def starts_running_text(self, item) -> bool:
         """Is ``item`` prose that cannot stand alone as a caption (long, or followed by more text)?"""

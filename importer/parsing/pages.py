@@ -15,9 +15,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-#: English mastheads the extractor keeps, mapped to the paper's printed name.
-PAPER_NAMES = {"JIAOZUODAILY": "焦作日报"}
-_CN_PAPER = re.compile(r"^(焦作日报|[\u4e00-\u9fff]{2,6}日报|[\u4e00-\u9fff]{2,6}晚报)$")
+#: Chinese names of papers whose pages carry only their English masthead (product configuration: the
+#: papers this archive is built for). Any other English masthead is recognised too and kept as printed.
+KNOWN_MASTHEADS = {"JIAOZUODAILY": "焦作日报"}
+#: An English masthead line ("XINXIANG DAILY", "SHANGHAI EVENING POST") with white space removed.
+_EN_MASTHEAD = re.compile(r"^[A-Z]{3,20}(DAILY|EVENINGNEWS|EVENINGPOST|NEWS|TIMES|EVENING)$")
+_CN_PAPER = re.compile(r"^([\u4e00-\u9fff]{2,6}日报|[\u4e00-\u9fff]{2,6}晚报)$")
 
 _DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _WEEKDAY = r"(?:星期[一二三四五六日天]|周[一二三四五六日天])"
@@ -81,8 +84,7 @@ def is_date_line(flat: str) -> bool:
 
 def header_kind(flat: str) -> str | None:
     """Which header line this is ("paper", "page", "staff"), from its whitespace-free text."""
-    upper = flat.upper()
-    if upper in PAPER_NAMES or _CN_PAPER.match(flat):
+    if _EN_MASTHEAD.match(flat) or _CN_PAPER.match(flat):
         return "paper"
     page_no = _PAGE_NO.search(flat)
     if page_no and len(flat) <= 50 and (_DATE.search(flat) or any(sep in flat for sep in _SEPARATORS)):
@@ -96,7 +98,7 @@ def read_header(flat: str, info: PageInfo) -> None:
     """Fill ``info`` from one header line (whitespace-free text)."""
     kind = header_kind(flat)
     if kind == "paper":
-        info.paper = info.paper or PAPER_NAMES.get(flat.upper(), flat)
+        info.paper = info.paper or KNOWN_MASTHEADS.get(flat, flat)
     elif kind == "page":
         match = _PAGE_NO.search(flat)
         if match is None:

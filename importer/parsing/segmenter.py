@@ -9,6 +9,9 @@ all their text is reported as unassigned, so nothing is lost silently.
 
 from __future__ import annotations
 
+import re
+from itertools import groupby
+
 from .assemble import Assembler, Assembly, Span
 from .blocks import split_units
 from .drafts import ArticleDraft, IssueDraft, PageDraft, PhotoDraft, Segment, SegmentKind
@@ -16,6 +19,8 @@ from .duplicates import mark_duplicates
 from .layout import mark_units, page_orientations
 from .pages import split_pages
 from .photolinks import link_photos
+
+_NON_WS = re.compile(r"\S+")
 
 #: Segments of these kinds keep apart even when only white space separates them.
 _DISTINCT = frozenset({SegmentKind.FURNITURE, SegmentKind.UNASSIGNED, SegmentKind.PHOTO_CREDIT})
@@ -116,30 +121,33 @@ def _segments(
     owners: list[int] = [-1] * len(raw)
     # body spans are laid last: a credit cut from the end of a body line must win its characters
     spans = sorted(spans, key=lambda span: span.kind == SegmentKind.BODY)
-    for number, span in enumerate(spans):
-        for position in range(max(span.start, 0), min(span.end, len(raw))):
-            if owners[position] < 0:
-                owners[position] = number
+    # painted from the last span to the first, so the earliest span claiming a character keeps it
+    for number in range(len(spans) - 1, -1, -1):
+        low, high = max(spans[number].start, 0), min(spans[number].end, len(raw))
+        if low < high:
+            owners[low:high] = [number] * (high - low)
     segments: list[Segment] = []
     current_key = None
     start = end = 0
     unassigned_run = 0
-    for position, char in enumerate(raw):
-        if char.isspace():
-            continue
-        number = owners[position]
-        if number < 0:
-            if current_key is None or current_key[0] != SegmentKind.UNASSIGNED:
-                unassigned_run += 1
-            key = (SegmentKind.UNASSIGNED, None, -unassigned_run)
-        else:
-            span = spans[number]
-            key = (span.kind, span.owner, span.key if span.kind in _DISTINCT or span.owner is None else 0)
-        if key != current_key:
-            if current_key is not None:
-                segments.append(_segment(current_key, start, end, assembly, local_article, local_photo, page_index))
-            current_key, start = key, position
-        end = position + 1
+    # runs of non-white-space characters, then runs of one owner inside them (C-level grouping)
+    for run in _NON_WS.finditer(raw):
+        position = run.start()
+        for number, group in groupby(owners[run.start() : run.end()]):
+            length = len(list(group))
+            if number < 0:
+                if current_key is None or current_key[0] != SegmentKind.UNASSIGNED:
+                    unassigned_run += 1
+                key = (SegmentKind.UNASSIGNED, None, -unassigned_run)
+            else:
+                span = spans[number]
+                key = (span.kind, span.owner, span.key if span.kind in _DISTINCT or span.owner is None else 0)
+            if key != current_key:
+                if current_key is not None:
+                    segments.append(_segment(current_key, start, end, assembly, local_article, local_photo, page_index))
+                current_key, start = key, position
+            position += length
+            end = position
     if current_key is not None:
         segments.append(_segment(current_key, start, end, assembly, local_article, local_photo, page_index))
     return segments

@@ -399,3 +399,44 @@ def test_bracketed_and_source_photo_credits():
     ]
     feature = page.articles[-1]
     assert feature.kind == "feature" and names(feature) == [("石磊", "记者"), ("林间", "通讯员")]
+
+
+UNSIGNED_COMMENTARY_AFTER_A_HEADLINE = """ 要闻速递
+本报讯（记者马小跳）5月6日
+上午，某区召开工作会议，部署
+下一阶段工作。
+
+某区召开工作会议
+
+群众的事无小事。办好一件
+件小事，就是把服务做到了
+群众的心坎上，这需要每一
+名干部俯下身子听民声。
+
+要把群众的操心事、烦心事
+当作自己的事，一件一件抓
+落实，一项一项抓到底，让
+群众看到实实在在的变化。
+
+（作者为某区干部）
+
+小事见初心
+
+□林 间
+"""
+
+
+def test_an_unsigned_commentary_after_a_headline_is_its_own_article():
+    """The headline below a body is followed by prose that a "□name" signs later: a new commentary,
+    not the first line of a paragraph cut off by a column break."""
+    draft = parse(UNSIGNED_COMMENTARY_AFTER_A_HEADLINE)
+    news, commentary = draft.pages[0].articles
+    assert news.headline == "某区召开工作会议" and news.body.endswith("部署下一阶段工作。")
+    assert commentary.kind == "commentary" and commentary.headline == "小事见初心"
+    assert commentary.body.startswith("群众的事无小事") and names(commentary) == [("林间", "作者")]
+
+
+def test_an_english_masthead_of_another_paper_is_a_header_line():
+    info = PageInfo()
+    read_header("XINXIANGDAILY", info)
+    assert info.paper == "XINXIANGDAILY"
