@@ -139,13 +139,25 @@ def inline_data(article: Article, credits=(), photos=()) -> dict:
     data = change_form_data(article)
     data.update({"credits-TOTAL_FORMS": len(credits), "credits-INITIAL_FORMS": len(credits)})
     for i, credit in enumerate(credits):
-        data.update({f"credits-{i}-id": credit.pk, f"credits-{i}-article": article.pk,
-                     f"credits-{i}-reporter": credit.reporter_id, f"credits-{i}-role": credit.role,
-                     f"credits-{i}-order": credit.order})
+        data.update(
+            {
+                f"credits-{i}-id": credit.pk,
+                f"credits-{i}-article": article.pk,
+                f"credits-{i}-reporter": credit.reporter_id,
+                f"credits-{i}-role": credit.role,
+                f"credits-{i}-order": credit.order,
+            }
+        )
     data.update({"photos-TOTAL_FORMS": len(photos), "photos-INITIAL_FORMS": len(photos)})
     for i, photo in enumerate(photos):
-        data.update({f"photos-{i}-id": photo.pk, f"photos-{i}-article": article.pk,
-                     f"photos-{i}-caption": photo.caption, f"photos-{i}-photographer": photo.photographer_id or ""})
+        data.update(
+            {
+                f"photos-{i}-id": photo.pk,
+                f"photos-{i}-article": article.pk,
+                f"photos-{i}-caption": photo.caption,
+                f"photos-{i}-photographer": photo.photographer_id or "",
+            }
+        )
     return data
 
 
@@ -187,9 +199,13 @@ def test_revert_from_history_restores_the_imported_headline(editor_browser, edit
     page = editor_browser.get(revert_url)
     assert page.status_code == 200
     form = page.context["adminform"].form
-    data = {**change_form_data(Article.objects.get(pk=article.pk)), **{
-        name: form.initial.get(name) if form.initial.get(name) is not None else "" for name in
-        ("headline", "kicker", "subheadline", "body", "kind", "status")}}
+    data = {
+        **change_form_data(Article.objects.get(pk=article.pk)),
+        **{
+            name: form.initial.get(name) if form.initial.get(name) is not None else ""
+            for name in ("headline", "kicker", "subheadline", "body", "kind", "status")
+        },
+    }
     data["expected_version"] = form.fields["expected_version"].initial
     response = editor_browser.post(revert_url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
