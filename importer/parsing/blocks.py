@@ -144,8 +144,10 @@ def line_kind(line: Line, first_in_block: bool) -> str | None:
     flat = line.flat
     if not flat:
         return None
-    if header_kind(flat) or (first_in_block and is_date_line(flat)):
-        return HEADER if header_kind(flat) else FURN
+    if header_kind(flat):
+        return HEADER
+    if first_in_block and is_date_line(flat):
+        return FURN
     if flat.startswith("本报讯"):
         return LEAD
     if flat[0] in "●•":
@@ -176,6 +178,8 @@ def _is_vertical(line: Line) -> bool:
 
 def _credit_tail(block: list[Line]) -> int | None:
     """Index of the first line of a photo credit that ends the block ("本报记者 刘金" / "元 摄")."""
+    if not block[-1].flat.rstrip("）)").endswith("摄"):
+        return None  # every candidate tail ends with the block's last line
     for i in range(len(block)):
         tail = "".join(line.flat for line in block[i:])
         if tail.rstrip("）)").endswith("摄") and cr.is_photo_credit(tail):
