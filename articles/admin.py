@@ -114,6 +114,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         "status",
         "kind",
         "issue__paper",
+        "page__number",
         "page__section",
         ("credits__reporter", admin.RelatedOnlyFieldListFilter),
         "verified_at",

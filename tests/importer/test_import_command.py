@@ -363,3 +363,10 @@ def test_purge_without_a_terminal_needs_yes(monkeypatch):
     with pytest.raises(CommandError, match="--yes"):
         call_command("purge_issue", str(Issue.objects.get().pk), stdout=StringIO())
     assert Issue.objects.count() == 1
+
+
+def test_the_run_log_records_the_command_line():
+    run(str(SEEDS[4]), "--paper", "测试报", "--jobs", "2")
+    command_line = ImportRun.objects.get().command_line
+    assert command_line.startswith("manage.py import_issue ") and "--paper '测试报'" in command_line
+    assert "--jobs 2" in command_line and str(SEEDS[4]) in command_line

@@ -11,6 +11,7 @@ import json
 import shlex
 import sys
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from importer import services
@@ -63,7 +64,8 @@ class Command(BaseCommand):
         except ImportInputError as error:
             raise CommandError(str(error)) from error
         documents, failures = [], []
-        for outcome in parse_sources(sources, jobs=options["jobs"], max_bytes=options["max_bytes"]):
+        max_bytes = options["max_bytes"] or settings.NEWSROOM_IMPORT_MAX_BYTES
+        for outcome in parse_sources(sources, jobs=options["jobs"], max_bytes=max_bytes):
             if outcome.error is not None or outcome.draft is None:
                 failures.append(str(outcome.error))
                 self.stderr.write(f"error: {outcome.error}")
@@ -85,7 +87,7 @@ class Command(BaseCommand):
             raise CommandError(f"{len(failures)} file(s) could not be parsed")
 
     def _import(self, options: dict, overrides: dict) -> None:
-        command_line = shlex.join(["manage.py", "import_issue", *sys.argv[2:]]) if len(sys.argv) > 1 else ""
+        command_line = self._command_line(options)
         logged_options = {k: v for k, v in options.items() if k in ("paths", "paper", "edition", "force", "jobs")}
         logged_options["date"] = options["date"]
         run = services.import_run_start(command_line=command_line, options=logged_options)
@@ -139,6 +141,18 @@ class Command(BaseCommand):
                 f"{len(report.failed)} of {len(report.files)} file(s) failed: "
                 + "; ".join(f.message for f in report.failed[:5])
             )
+
+    @staticmethod
+    def _command_line(options: dict) -> str:
+        """The invocation as an operator would type it (also when called from code, not a shell)."""
+        words = ["manage.py", "import_issue", *map(str, options["paths"])]
+        for name in ("date", "paper", "edition", "max_bytes"):
+            if options.get(name):
+                words += [f"--{name.replace('_', '-')}", str(options[name])]
+        if options["jobs"] != 1:
+            words += ["--jobs", str(options["jobs"])]
+        words += ["--force"] if options["force"] else []
+        return shlex.join(words)
 
     @staticmethod
     def _describe(file_report: services.FileReport) -> str:
