@@ -409,16 +409,26 @@ class FileReport:
 
 @dataclass
 class BatchReport:
+    """What a batch did, in counters: its memory does not grow with the number of files (each file's
+    details are in its ImportEvent); only failures are kept whole, for the final message."""
+
     run_id: int | None = None
-    files: list[FileReport] = field(default_factory=list)
-    totals: Counter = field(default_factory=Counter)
+    results: Counter = field(default_factory=Counter)  # files by EventResult
+    totals: Counter = field(default_factory=Counter)  # objects created
+    failed: list[FileReport] = field(default_factory=list)
+
+    def add(self, file_report: FileReport) -> None:
+        self.results[file_report.result] += 1
+        self.totals.update(file_report.counts)
+        if file_report.result == EventResult.FAILED:
+            self.failed.append(file_report)
 
     @property
-    def failed(self) -> list[FileReport]:
-        return [f for f in self.files if f.result == EventResult.FAILED]
+    def file_count(self) -> int:
+        return sum(self.results.values())
 
     def count(self, result: str) -> int:
-        return sum(1 for f in self.files if f.result == result)
+        return self.results[result]
 
 
 def import_run_start(*, command_line: str, options: dict) -> ImportRun:
@@ -442,7 +452,7 @@ def import_run_finish(*, run: ImportRun, report: BatchReport) -> ImportRun:
     }
     if not report.failed:
         run.status = RunStatus.SUCCEEDED
-    elif len(report.failed) == len(report.files):
+    elif len(report.failed) == report.file_count:
         run.status = RunStatus.FAILED
     else:
         run.status = RunStatus.PARTIAL
@@ -542,8 +552,7 @@ def issues_import_batch(
     max_bytes = settings.NEWSROOM_IMPORT_MAX_BYTES if max_bytes is None else max_bytes
 
     def finish(file_report: FileReport, sha256: str = "", encoding: str = "") -> None:
-        report.files.append(file_report)
-        report.totals.update(file_report.counts)
+        report.add(file_report)
         _record_event(run, file_report, sha256, encoding)
         if on_file:
             on_file(file_report)
@@ -556,7 +565,7 @@ def issues_import_batch(
             finish(FileReport(path=str(raw), result=EventResult.FAILED, message=str(error), line=error.line))
     hashes, known, unreadable = _known_hashes(sources, max_bytes)
     if on_total:
-        on_total(len(sources) + len(report.files))
+        on_total(len(sources) + report.file_count)
     for file_report in unreadable:
         finish(file_report)
 

@@ -138,7 +138,7 @@ class Command(BaseCommand):
         )
         if report.failed:
             raise CommandError(
-                f"{len(report.failed)} of {len(report.files)} file(s) failed: "
+                f"{len(report.failed)} of {report.file_count} file(s) failed: "
                 + "; ".join(f.message for f in report.failed[:5])
             )
 
