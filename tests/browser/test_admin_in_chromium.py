@@ -51,6 +51,20 @@ def browser_page():
         yield page
         context.close()
         browser.close()
+    _close_server_thread_connections()
+
+
+def _close_server_thread_connections() -> None:
+    """The live server's request threads may still hold a PostgreSQL session when the test ends, which
+    would keep the test database from being dropped; end those sessions (never our own)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 def test_editor_corrects_a_headline(live_server, browser_page, editor):
