@@ -42,16 +42,31 @@ def save_photo_formset(request, formset) -> None:
                 formset.changed_objects.append((form.instance, list(data)))
 
 
-class PhotoInlineBase(admin.TabularInline):
-    """Photos come from imports; editors change their captions, credits and articles, never add or delete."""
+class PhotoInlinesThroughServices:
+    """For admins with a photo inline: its rows are saved by ``photo_update``, other inlines as usual."""
 
-    model = Photo
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Photo:
+            save_photo_formset(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
+
+
+class ImportedRowsInline(admin.TabularInline):
+    """Rows that come from imports: editable in place, never added or deleted from a parent's page."""
+
     extra = 0
     can_delete = False
     show_change_link = True
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class PhotoInlineBase(ImportedRowsInline):
+    """Editors change a photo's caption, photographer and article here."""
+
+    model = Photo
 
 
 class ArticlePhotoInline(PhotoInlineBase):
@@ -106,7 +121,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(PhotoInlinesThroughServices, SimpleHistoryAdmin):
     form = ArticleAdminForm
     list_display = ["title", "date", "page_label", "order", "kind", "status", "credit_names", "touched"]
     list_display_links = ["title"]
@@ -248,12 +263,6 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 article=obj, user=request.user, data=data, expected_version=form.cleaned_data.get("expected_version")
             )
 
-    def save_formset(self, request, form, formset, change):
-        if formset.model is Photo:
-            save_photo_formset(request, formset)
-        else:
-            super().save_formset(request, form, formset, change)
-
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if any(formset.has_changed() for formset in formsets):
@@ -278,17 +287,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
         self.message_user(request, f"{count} article(s) verified.", messages.SUCCESS)
 
 
-class PageArticleInline(admin.TabularInline):
+class PageArticleInline(ImportedRowsInline):
     model = Article
     fk_name = "page"
-    extra = 0
     fields = ["order", "headline", "kind", "status"]
     readonly_fields = ["order", "headline", "kind", "status"]
-    show_change_link = True
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class PagePhotoInline(PhotoInlineBase):
@@ -299,7 +302,7 @@ class PagePhotoInline(PhotoInlineBase):
 
 
 @admin.register(Page)
-class PageAdmin(SimpleHistoryAdmin):
+class PageAdmin(PhotoInlinesThroughServices, SimpleHistoryAdmin):
     list_display = ["__str__", "issue", "index", "number", "section", "article_count", "unassigned_count"]
     list_filter = ["issue__paper", "section", "issue__publication_date"]
     list_select_related = ["issue"]
@@ -323,12 +326,6 @@ class PageAdmin(SimpleHistoryAdmin):
         services.page_update(
             page=obj, user=request.user, data={name: form.cleaned_data[name] for name in form.changed_data}
         )
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is Photo:
-            save_photo_formset(request, formset)
-        else:
-            super().save_formset(request, form, formset, change)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_total=Count("articles"))
