@@ -28,21 +28,43 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
+VAR_DIR = Path(os.environ.get("NEWSROOM_VAR_DIR", BASE_DIR / "var"))
+#: The embedded default: no DATABASE_URL, an SQLite file in var/, a checkout on one machine. A deployment
+#: names its database, and then every secret and host must come from the environment.
+EMBEDDED = not os.environ.get("DATABASE_URL")
+
+
+def local_secret_key() -> str:
+    """A random key kept in var/secret_key (mode 0600, never committed), made on first use.
+
+    Only for the embedded default, so that ``manage.py`` works in a fresh checkout (the segmentation
+    scorer runs ``manage.py import_issue --dry-run`` with no environment at all).
+    """
+    import secrets
+
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    if not (EMBEDDED or DEBUG):
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. Set it in the environment (the local run script makes one for you); "
-            "only with DJANGO_DEBUG=1 does the project fall back to a development key."
+            "DJANGO_SECRET_KEY is not set. A deployment (DATABASE_URL set) takes its secret key from the "
+            "environment; only the embedded SQLite default makes a local one in var/secret_key."
         )
-    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
+    SECRET_KEY = local_secret_key()
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if (DEBUG or EMBEDDED) else "")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured(
-        "DJANGO_ALLOWED_HOSTS is not set: give the host names the site answers to, comma-separated "
-        "(scripts/run uses 127.0.0.1,localhost)."
+        "DJANGO_ALLOWED_HOSTS is not set: a deployment (DATABASE_URL set) names the host names the site "
+        "answers to, comma-separated."
     )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -94,7 +116,6 @@ TEMPLATES = [
     },
 ]
 
-VAR_DIR = Path(os.environ.get("NEWSROOM_VAR_DIR", BASE_DIR / "var"))
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'newsroom.sqlite3'}",
@@ -102,7 +123,7 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if not os.environ.get("DATABASE_URL"):
+if EMBEDDED:
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default lives in var/
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the API read while an import writes; a busy timeout instead of "database is locked".
