@@ -30,6 +30,7 @@ from articles.services import EDITABLE_PAGE_FIELDS
 
 from .models import EventResult, ImportEvent, ImportRun, RunStatus
 from .parsing import ImportInputError, IssueDraft, PageDraft, SegmentKind
+from .parsing.decoding import check_size
 from .parsing.files import ParseOutcome, SourceFile, discover, parse_sources
 from .parsing.tokens import index_draft
 
@@ -70,9 +71,9 @@ def _clean_name(name: str) -> str:
     return "".join(name.split())
 
 
-def _bulk_insert(model, objects: list) -> list:
+def _bulk_insert(model, objects, **options) -> list:
     """One multi-row INSERT per batch; the single place the importer inserts (tests make it fail here)."""
-    return model.objects.bulk_create(objects, batch_size=500)
+    return model.objects.bulk_create(objects, batch_size=500, **options)
 
 
 def _reporters_for(names: set[str], counts: Counter) -> dict[str, Reporter]:
@@ -84,7 +85,7 @@ def _reporters_for(names: set[str], counts: Counter) -> dict[str, Reporter]:
     existing = {r.name: r for r in Reporter.objects.filter(name__in=names)}
     missing = [Reporter(name=name) for name in sorted(names - existing.keys())]
     if missing:
-        Reporter.objects.bulk_create(missing, batch_size=500, ignore_conflicts=True)
+        _bulk_insert(Reporter, missing, ignore_conflicts=True)
         existing.update({r.name: r for r in Reporter.objects.filter(name__in=[m.name for m in missing])})
         counts["reporters"] += len(missing)
     return existing
@@ -112,8 +113,13 @@ def _article_spans(draft: IssueDraft) -> dict[tuple[int, int], list[list]]:
     return spans
 
 
-def _photo_spans(page: PageDraft, order: int) -> list[list]:
-    return [[s.kind, s.start, s.end] for s in page.segments if s.photo == order and s.kind in SegmentKind.PHOTO_KINDS]
+def _photo_spans(page: PageDraft) -> dict[int, list[list]]:
+    """Spans of every photo of a page, keyed by its order on the page (one pass over the segments)."""
+    spans: dict[int, list[list]] = {}
+    for s in page.segments:
+        if s.photo is not None and s.kind in SegmentKind.PHOTO_KINDS:
+            spans.setdefault(s.photo, []).append([s.kind, s.start, s.end])
+    return spans
 
 
 def _page_fields(page: PageDraft) -> dict:
@@ -203,8 +209,9 @@ def _write_pages_content(
                 plain.append(article)
             credits_for.append((article, article_draft.reporters))
     for page_draft in draft.pages:
+        spans_of_photos = _photo_spans(page_draft)
         for order, photo_draft in enumerate(page_draft.photos):
-            photo_spans = _photo_spans(page_draft, order)
+            photo_spans = spans_of_photos.get(order, [])
             if _photo_key(page_draft.index, photo_spans, photo_draft.caption) in kept_photos:
                 continue
             photographer = _clean_name(photo_draft.photographer or "")
@@ -261,7 +268,7 @@ def issue_import(*, draft: IssueDraft, force: bool = False) -> IssueImportResult
     """
     if not draft.sha256:
         raise ValueError("draft has no sha256: parse it with importer.parsing.parse_bytes")
-    if draft.articles and not draft.articles[0].search_document:
+    if not draft.indexed:
         index_draft(draft)
     existing = Issue.objects.select_for_update().filter(sha256=draft.sha256).first()
     if existing is not None and not force:
@@ -289,7 +296,7 @@ def _import_new(draft: IssueDraft) -> IssueImportResult:
         size_bytes=draft.size,
     )
     counts["issues"] += 1
-    created_pages = Page.objects.bulk_create(Page(issue=issue, index=p.index, **_page_fields(p)) for p in draft.pages)
+    created_pages = _bulk_insert(Page, [Page(issue=issue, index=p.index, **_page_fields(p)) for p in draft.pages])
     counts["pages"] += len(created_pages)
     pages = {page.index: page for page in created_pages}
     _write_pages_content(issue, draft, pages, counts)
@@ -507,11 +514,9 @@ def _known_hashes(
     refused: list[FileReport] = []
     for source in sources:
         try:
-            size = source.path.stat().st_size
-            if max_bytes is not None and size > max_bytes:
-                error = ImportInputError(
-                    f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes", source=str(source.path)
-                )
+            try:
+                check_size(source.path.stat().st_size, max_bytes=max_bytes, source=str(source.path))
+            except ImportInputError as error:
                 refused.append(FileReport(path=str(source.path), result=EventResult.FAILED, message=str(error)))
                 continue
             with source.path.open("rb") as handle:

@@ -78,10 +78,15 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return text if _plausible(text) else None
 
 
+def check_size(size: int, *, max_bytes: int | None, source: str) -> None:
+    """Refuse a file over the configured limit (before anything reads it whole, where callers can)."""
+    if max_bytes is not None and size > max_bytes:
+        raise ImportInputError(f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes", source=source)
+
+
 def decode_bytes(data: bytes, *, source: str, max_bytes: int | None = None) -> DecodedText:
     """Decode a raw issue file; raise :class:`ImportInputError` naming the file and line when it is unusable."""
-    if max_bytes is not None and len(data) > max_bytes:
-        raise ImportInputError(f"file is {len(data):,} bytes, over the limit of {max_bytes:,} bytes", source=source)
+    check_size(len(data), max_bytes=max_bytes, source=source)
     if not data.strip():
         raise ImportInputError("file is empty (no text to import)", source=source)
 

@@ -129,6 +129,8 @@ class IssueDraft:
     encoding: str = "utf-8"
     sha256: str = ""
     size: int = 0  # bytes of the raw file
+    #: articles carry their jieba words and search documents (``tokens.index_draft`` ran)
+    indexed: bool = False
 
     @property
     def articles(self) -> list[ArticleDraft]:

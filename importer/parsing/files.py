@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .decoding import decode_bytes
+from .decoding import check_size, decode_bytes
 from .drafts import IssueDraft
 from .errors import ImportInputError
 from .segmenter import parse_issue
@@ -138,9 +138,7 @@ def parse_source(source: SourceFile, max_bytes: int | None = None, index: bool =
     name = str(source.path)
     try:
         try:
-            size = source.path.stat().st_size
-            if max_bytes is not None and size > max_bytes:
-                raise ImportInputError(f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes", source=name)
+            check_size(source.path.stat().st_size, max_bytes=max_bytes, source=name)
             data = source.path.read_bytes()
         except OSError as error:
             raise ImportInputError(f"cannot read file: {error.strerror or error}", source=name) from error

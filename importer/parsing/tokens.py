@@ -65,4 +65,5 @@ def index_draft(draft: IssueDraft) -> IssueDraft:
                 captions=captions.get((page.index, order), []),
                 reporter_names=[credit.name for credit in article.reporters],
             )
+    draft.indexed = True
     return draft

@@ -204,11 +204,11 @@ def test_a_database_failure_mid_file_leaves_no_trace_and_the_next_run_imports_it
     real = services._bulk_insert
     calls = {"n": 0}
 
-    def failing(model, objects):
+    def failing(model, objects, **options):
         calls["n"] += 1
         if model is Photo:
             raise DatabaseError("connection lost in the middle of the file")
-        return real(model, objects)
+        return real(model, objects, **options)
 
     monkeypatch.setattr(services, "_bulk_insert", failing)
     with pytest.raises(CommandError, match="database error"):
@@ -279,12 +279,12 @@ def test_killing_the_postgres_connection_mid_file_rolls_the_file_back(monkeypatc
 
     killed = []
 
-    def kill_then_write(model, objects):
+    def kill_then_write(model, objects, **options):
         if model is Photo and not killed:
             killed.append(True)
             with psycopg.connect(dsn, autocommit=True) as killer:
                 killer.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
-        return real(model, objects)
+        return real(model, objects, **options)
 
     monkeypatch.setattr(services, "_bulk_insert", kill_then_write)
     with pytest.raises(CommandError, match="database error"):
