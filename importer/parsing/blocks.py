@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from . import credits as cr
 from .pages import header_kind, is_date_line
@@ -40,21 +39,26 @@ _QR = re.compile(r"^扫(描)?图?[①-⑳\d]?二维码|^扫图[①-⑳\d]")
 _PROMO = ("公众号", "微信号", "扫码关注", "客户端", "视频号", "抖音号")
 
 
-@dataclass
 class Line:
-    """One non-blank line: ``start``/``end`` bound its text without surrounding white space."""
+    """One non-blank line: ``start``/``end`` bound its text without surrounding white space.
 
-    start: int
-    end: int
-    text: str
-    blank_before: bool = False
-    #: the raw line went on with white space after ``end`` (a space wrapped to the line end can separate names)
-    tail_space: bool = False
+    A page has hundreds of lines and every rule reads them, so this is a small slotted class whose
+    ``flat`` (the text without white space) is computed once, when the line is cut: lines never change.
+    """
 
-    @cached_property
-    def flat(self) -> str:
-        """The line without white space (lines never change once cut, so this is computed once)."""
-        return "".join(self.text.split())
+    __slots__ = ("blank_before", "end", "flat", "start", "tail_space", "text")
+
+    def __init__(self, start: int, end: int, text: str, blank_before: bool = False, tail_space: bool = False):
+        self.start = start
+        self.end = end
+        self.text = text
+        self.blank_before = blank_before
+        #: the raw line went on with white space after ``end`` (a space wrapped to the line end can separate names)
+        self.tail_space = tail_space
+        self.flat = "".join(text.split())
+
+    def __repr__(self) -> str:
+        return f"Line({self.start}, {self.end}, {self.text!r}, blank_before={self.blank_before})"
 
 
 @dataclass
@@ -93,14 +97,13 @@ def page_lines(raw: str) -> list[Line]:
     blank = False
     for chunk in raw.splitlines(keepends=True):
         body = chunk.rstrip("\r\n")
-        stripped = body.strip()
+        trimmed = body.rstrip()
+        stripped = trimmed.lstrip()
         if not stripped:
             blank = True
         else:
-            lead = len(body) - len(body.lstrip())
-            start = offset + lead
-            end = offset + len(body.rstrip())
-            lines.append(Line(start, end, raw[start:end], blank, body != body.rstrip()))
+            end = offset + len(trimmed)
+            lines.append(Line(end - len(stripped), end, stripped, blank, len(trimmed) != len(body)))
             blank = False
         offset += len(chunk)
     return lines
@@ -109,6 +112,26 @@ def page_lines(raw: str) -> list[Line]:
 #: Where one line holds the start of a second item (a rewrap or a narrow column glued them): a lead,
 #: a QR caption, an arrow caption or a brief after a finished sentence.
 _INNER_START = re.compile(r"(?<=[。！？”）)])\s*(?=扫图[①-⑳\d]|[⬆⬅➡⬇]|●)|(?<=\S)\s*(?=本报讯[（(\s])")
+#: What every ``_INNER_START`` cut stands right before; a page is searched for it once, and only the
+#: lines that hold it after their first character are tried.
+_INNER_HINT = re.compile(r"扫图|[⬆⬅➡⬇●]|本报讯")
+
+
+def _cut_lines(raw: str, lines: list[Line]) -> list[Line]:
+    """All lines of a page, each cut where a second item starts inside it (see ``_cut_line``)."""
+    hints = [match.start() for match in _INNER_HINT.finditer(raw)]
+    if not hints:
+        return lines
+    out: list[Line] = []
+    next_hint = 0
+    for line in lines:
+        while next_hint < len(hints) and hints[next_hint] <= line.start:
+            next_hint += 1
+        if next_hint < len(hints) and hints[next_hint] < line.end:
+            out.extend(_cut_line(line))
+        else:
+            out.append(line)
+    return out
 
 
 def _cut_line(line: Line) -> list[Line]:
@@ -139,6 +162,13 @@ def _raw_blocks(lines: list[Line]) -> list[list[Line]]:
     return blocks
 
 
+#: The first characters the rules of ``line_kind`` after the header and date checks look for: a lead
+#: (本报讯), a brief, a page or photo credit or source, a byline, a comment mark, an author note, a
+#: trailing credit, a caption (arrow, QR code, picture lead). A line that starts otherwise and holds no
+#: 摄 (a photo credit) is plain text, which most lines are, so they skip the rules' patterns.
+_RULE_STARTS = frozenset("本●•（(文记通□◎扫图上下左右中" + ARROWS)
+
+
 def line_kind(line: Line, first_in_block: bool) -> str | None:
     """The kind a line has on its own, or None for plain text."""
     flat = line.flat
@@ -148,6 +178,8 @@ def line_kind(line: Line, first_in_block: bool) -> str | None:
         return HEADER
     if first_in_block and is_date_line(flat):
         return FURN
+    if flat[0] not in _RULE_STARTS and "摄" not in flat:
+        return None
     if flat.startswith("本报讯"):
         return LEAD
     if flat[0] in "●•":
@@ -155,7 +187,7 @@ def line_kind(line: Line, first_in_block: bool) -> str | None:
     if cr.PAGE_CREDIT.match(flat):
         return PAGECREDIT
     spaced_or_role = " " in line.text or flat.lstrip("（(").startswith(("本报", "记者", "通讯员", "新华社"))
-    if cr.PHOTO_SOURCE.match(flat) or (cr.is_photo_credit(flat) and spaced_or_role):
+    if cr.PHOTO_SOURCE.match(flat) or (spaced_or_role and cr.is_photo_credit(flat)):
         return PCREDIT
     if cr.BYLINE.match(flat) or cr.SPACED_BYLINE.match(line.text):
         return BYLINE
@@ -194,7 +226,7 @@ def _credit_tail(block: list[Line]) -> int | None:
 def split_units(raw: str) -> list[Unit]:
     """Cut a page into classified units."""
     units: list[Unit] = []
-    lines = [piece for line in page_lines(raw) for piece in _cut_line(line)]
+    lines = _cut_lines(raw, page_lines(raw))
     for block in _raw_blocks(lines):
         blank_before = block[0].blank_before
         # vertical headline: a block of one-character lines
@@ -202,11 +234,12 @@ def split_units(raw: str) -> list[Unit]:
             units.append(Unit(VERT, block, blank_before))
             continue
         # promo block ("某区头条" / "微信公众号")
-        flat = "".join(line.flat for line in block)
-        promo = any(word in flat for word in _PROMO)
-        if promo and len(block) <= 3 and len(flat) <= 24 and not has_sentence_punct(flat):
-            units.append(Unit(FURN, block, blank_before))
-            continue
+        if len(block) <= 3:
+            flat = "".join(line.flat for line in block)
+            promo = any(word in flat for word in _PROMO)
+            if promo and len(flat) <= 24 and not has_sentence_punct(flat):
+                units.append(Unit(FURN, block, blank_before))
+                continue
         tail = _credit_tail(block)
         body = block if tail is None else block[:tail]
         current: Unit | None = None

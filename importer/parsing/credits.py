@@ -54,7 +54,8 @@ def is_photo_credit(flat: str) -> bool:
     """A whole (whitespace-free) text that credits a photo: "本报记者钱多多摄", "（资料图片）"."""
     if len(flat) > 24 or PAGE_CREDIT.match(flat):
         return False
-    return bool(PHOTO_CREDIT.match(flat) or PHOTO_SOURCE.match(flat))
+    # PHOTO_CREDIT backtracks a lot on a line of plain text; a credit always holds 摄
+    return bool(("摄" in flat and PHOTO_CREDIT.match(flat)) or PHOTO_SOURCE.match(flat))
 
 
 #: Trailing credit "（林间）", "（石磊 何方舟）" (spaces kept: they separate the names).

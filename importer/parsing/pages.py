@@ -29,6 +29,10 @@ _SEPARATORS = "│|｜丨"
 #: A page number such as "A08" (or "第8版") standing at the start of the line or between separators.
 _PAGE_NO = re.compile(r"(?:^|[│|｜丨])([A-Z]{1,2}\d{1,2}|第\d{1,2}版)(?=[│|｜丨\u4e00-\u9fff]|$)")
 _STAFF = re.compile(r"(编辑|责编|校对|组版|美编|版式)[：:]\s*([\u4e00-\u9fff]{2,4})")
+#: What any header line holds: a capital (an English masthead, a page number such as "A08"), 第 and a
+#: digit ("第8版"), a colon (staff lines), 新闻热线, or a 日报/晚报 name at its end. Every line of a page
+#: is asked whether it is a header; one search turns the many lines without any of these away.
+_HEADER_HINT = re.compile(r"[A-Z：:]|第\d|新闻热线|[日晚]报$")
 
 
 @dataclass
@@ -84,6 +88,8 @@ def is_date_line(flat: str) -> bool:
 
 def header_kind(flat: str) -> str | None:
     """Which header line this is ("paper", "page", "staff"), from its whitespace-free text."""
+    if not _HEADER_HINT.search(flat):
+        return None
     if _EN_MASTHEAD.match(flat) or _CN_PAPER.match(flat):
         return "paper"
     page_no = _PAGE_NO.search(flat)
