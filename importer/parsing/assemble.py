@@ -477,13 +477,14 @@ def build_body(raws: list[str], lines: list[BodyLine]) -> str:
     texts = [raws[line.page][line.start : line.end] for line in lines]
     if not texts:
         return ""
-    widths = sorted(cells(text) for text in texts)
+    line_widths = [cells(text) for text in texts]
+    widths = sorted(line_widths)
     column = widths[int(len(widths) * 0.75)] if len(widths) > 2 else widths[-1]
     paragraphs: list[list[str]] = [[]]
     for index, text in enumerate(texts):
         if index and paragraphs[-1]:
             prev_text, line = texts[index - 1], lines[index]
-            short = cells(prev_text) < column - 1.5
+            short = line_widths[index - 1] < column - 1.5
             if line.hard or lines[index - 1].hard or (ends_sentence(prev_text) and (line.blank_before or short)):
                 paragraphs.append([])
         paragraphs[-1].append(text)

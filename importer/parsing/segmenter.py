@@ -9,8 +9,7 @@ all their text is reported as unassigned, so nothing is lost silently.
 
 from __future__ import annotations
 
-import re
-from itertools import groupby
+from itertools import pairwise
 
 from .assemble import Assembler, Assembly, Span
 from .blocks import split_units
@@ -19,8 +18,6 @@ from .duplicates import mark_duplicates
 from .layout import mark_units, page_orientations
 from .pages import split_pages
 from .photolinks import link_photos
-
-_NON_WS = re.compile(r"\S+")
 
 #: Segments of these kinds keep apart even when only white space separates them.
 _DISTINCT = frozenset({SegmentKind.FURNITURE, SegmentKind.UNASSIGNED, SegmentKind.PHOTO_CREDIT})
@@ -89,8 +86,11 @@ def _drafts(text: str, source: str, pages: list[tuple[int, str]], assembly: Asse
             home = assembly.articles[photo.article].page
             draft.article_page = home + 1 if home != photo.page else None
         page.photos.append(draft)
+    spans_by_page: dict[int, list[Span]] = {}
+    for span in assembly.spans:
+        spans_by_page.setdefault(span.page, []).append(span)
     for index, page in enumerate(drafts):
-        spans = [span for span in assembly.spans if span.page == index]
+        spans = spans_by_page.get(index, [])
         page.segments = _segments(page.raw_text, spans, assembly, local_article, local_photo, index)
         for segment in page.segments:
             cleaned = "".join(page.raw_text[segment.start : segment.end].split())
@@ -116,38 +116,46 @@ def _segments(
 
     Spans are laid on a per-character owner map (an earlier span wins a contested character), so
     the result cannot overlap even if a rule misfires; characters no span claimed become
-    ``unassigned`` segments.
+    ``unassigned`` segments. The owner can only change at a span's edge, so the map is read once per
+    piece between two edges rather than once per character.
     """
-    owners: list[int] = [-1] * len(raw)
+    size = len(raw)
+    owners: list[int] = [-1] * size
+    edges = [0, size]
     # body spans are laid last: a credit cut from the end of a body line must win its characters
     spans = sorted(spans, key=lambda span: span.kind == SegmentKind.BODY)
     # painted from the last span to the first, so the earliest span claiming a character keeps it
     for number in range(len(spans) - 1, -1, -1):
-        low, high = max(spans[number].start, 0), min(spans[number].end, len(raw))
+        span = spans[number]
+        low = span.start if span.start > 0 else 0
+        high = span.end if span.end < size else size
         if low < high:
             owners[low:high] = [number] * (high - low)
+            edges += (low, high)
+    edges_in_order = sorted(set(edges))
+    span_keys = [
+        (span.kind, span.owner, span.key if span.kind in _DISTINCT or span.owner is None else 0) for span in spans
+    ]
     segments: list[Segment] = []
     current_key = None
     start = end = 0
     unassigned_run = 0
-    # runs of non-white-space characters, then runs of one owner inside them (C-level grouping)
-    for run in _NON_WS.finditer(raw):
-        position = run.start()
-        for number, group in groupby(owners[run.start() : run.end()]):
-            length = len(list(group))
-            if number < 0:
-                if current_key is None or current_key[0] != SegmentKind.UNASSIGNED:
-                    unassigned_run += 1
-                key = (SegmentKind.UNASSIGNED, None, -unassigned_run)
-            else:
-                span = spans[number]
-                key = (span.kind, span.owner, span.key if span.kind in _DISTINCT or span.owner is None else 0)
-            if key != current_key:
-                if current_key is not None:
-                    segments.append(_segment(current_key, start, end, assembly, local_article, local_photo, page_index))
-                current_key, start = key, position
-            position += length
-            end = position
+    for low, high in pairwise(edges_in_order):
+        piece = raw[low:high].rstrip()
+        if not piece:
+            continue  # white space only: it joins whatever surrounds it
+        number = owners[low]
+        if number < 0:
+            if current_key is None or current_key[0] != SegmentKind.UNASSIGNED:
+                unassigned_run += 1
+            key = (SegmentKind.UNASSIGNED, None, -unassigned_run)
+        else:
+            key = span_keys[number]
+        if key != current_key:
+            if current_key is not None:
+                segments.append(_segment(current_key, start, end, assembly, local_article, local_photo, page_index))
+            current_key, start = key, low + len(piece) - len(piece.lstrip())
+        end = low + len(piece)
     if current_key is not None:
         segments.append(_segment(current_key, start, end, assembly, local_article, local_photo, page_index))
     return segments

@@ -33,26 +33,32 @@ def is_ascii_word(ch: str) -> bool:
 
 
 _SPACE_EXCEPT_BLANK = re.compile(r"[^\S ]+")
-_DROP_ASCII = dict.fromkeys(range(128))
 
 
 def cells(text: str) -> float:
     """Display width as the rewrap tool counts it: ASCII half a cell, everything else one.
 
     White space other than the plain space takes no cell. Counted with C-level string operations
-    (this runs for every line of every page).
+    (this runs for every line of every page): encoding to ASCII and dropping the rest counts the
+    ASCII characters without a Python loop or a translation table.
     """
     kept = _SPACE_EXCEPT_BLANK.sub("", text)
-    wide = len(kept.translate(_DROP_ASCII))
-    return wide + (len(kept) - wide) * 0.5
+    narrow = len(kept.encode("ascii", "ignore"))
+    return (len(kept) - narrow) + narrow * 0.5
 
 
 def strip_ws(text: str) -> str:
     return _WS.sub("", text)
 
 
+#: A whitespace run between two ASCII word characters (see ``is_ascii_word``): the only kind kept.
+_WS_BETWEEN_WORDS = re.compile(r"(?<=[A-Za-z0-9.%+\-/])\s+(?=[A-Za-z0-9.%+\-/])")
+
+
 def close_spaces(text: str) -> str:
     """Remove whitespace runs unless both neighbours are ASCII letters/digits (then keep one space)."""
+    if not _WS_BETWEEN_WORDS.search(text):
+        return "".join(text.split())  # the common case: every run goes, without a Python call per run
 
     def replace(match: re.Match) -> str:
         start, end = match.span()
