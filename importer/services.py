@@ -16,12 +16,12 @@ import logging
 import socket
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -31,7 +31,7 @@ from articles.services import EDITABLE_PAGE_FIELDS
 from .models import EventResult, ImportEvent, ImportRun, RunStatus
 from .parsing import ImportInputError, IssueDraft, PageDraft, SegmentKind
 from .parsing.decoding import check_size
-from .parsing.files import ParseOutcome, SourceFile, discover, parse_sources
+from .parsing.files import ParseOutcome, SourceFile, count_sources, distinct_roots, iter_sources, parse_sources
 from .parsing.tokens import index_draft
 
 logger = logging.getLogger("importer")
@@ -72,8 +72,46 @@ def _clean_name(name: str) -> str:
 
 
 def _bulk_insert(model, objects, **options) -> list:
-    """One multi-row INSERT per batch; the single place the importer inserts (tests make it fail here)."""
+    """The single place the importer inserts rows (tests make it fail here).
+
+    On PostgreSQL, plain inserts go through ``COPY``: building and sending a multi-row ``INSERT`` cost
+    the writer as much time as the database spent storing the rows. Elsewhere (SQLite), and for inserts
+    with options such as ``ignore_conflicts``, Django's ``bulk_create``.
+    """
+    if not objects:
+        return objects
+    if connection.vendor == "postgresql" and not options:
+        return _copy_insert(model, objects)
     return model.objects.bulk_create(objects, batch_size=500, **options)
+
+
+def _copy_insert(model, objects: list) -> list:
+    """Insert unsaved model instances with PostgreSQL's ``COPY``, giving them their primary keys first.
+
+    The keys are drawn from the table's own sequence, so the rows are exactly what ``bulk_create``
+    would have written (same defaults, ``auto_now_add`` stamps, foreign keys, JSON encoding), and the
+    instances can be referenced by the rows written after them.
+    """
+    opts = model._meta
+    db = connections[DEFAULT_DB_ALIAS]  # resolved once: the ``connection`` proxy costs a lookup per use
+    quote = db.ops.quote_name
+    fields = list(opts.concrete_fields)
+    with db.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [opts.db_table, opts.pk.column, len(objects)],
+        )
+        for instance, (pk,) in zip(objects, cursor.fetchall(), strict=True):
+            instance._prepare_related_fields_for_save(operation_name="bulk_create")
+            instance.pk = pk
+        columns = ", ".join(quote(f.column) for f in fields)
+        with cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy:
+            for instance in objects:
+                copy.write_row([f.get_db_prep_save(f.pre_save(instance, True), db) for f in fields])
+    for instance in objects:
+        instance._state.adding = False
+        instance._state.db = db.alias
+    return objects
 
 
 def _reporters_for(names: set[str], counts: Counter) -> dict[str, Reporter]:
@@ -266,6 +304,11 @@ def issue_import(*, draft: IssueDraft, force: bool = False) -> IssueImportResult
     every article no editor has touched is re-segmented; touched or verified articles stay byte for byte,
     and those the new segmentation no longer finds are reported as conflicts.
     """
+    return _issue_import(draft, force=force)
+
+
+def _issue_import(draft: IssueDraft, *, force: bool) -> IssueImportResult:
+    """``issue_import`` inside a transaction the caller holds (a batch adds the file's log event to it)."""
     if not draft.sha256:
         raise ValueError("draft has no sha256: parse it with importer.parsing.parse_bytes")
     if not draft.indexed:
@@ -476,22 +519,27 @@ def import_run_abort(*, run: ImportRun, reason: str) -> ImportRun:
     return run
 
 
+def _event_create(run: ImportRun, report: FileReport, sha256: str = "", encoding: str = "") -> ImportEvent:
+    return ImportEvent.objects.create(
+        run=run,
+        path=report.path,
+        sha256=sha256,
+        result=report.result,
+        message=report.message,
+        line=report.line,
+        encoding=encoding,
+        issue_id=report.issue_id,
+        counts=report.counts,
+        duration_ms=int(report.seconds * 1000),
+    )
+
+
 def _record_event(run: ImportRun | None, report: FileReport, sha256: str = "", encoding: str = "") -> None:
+    """Log a file that wrote nothing (refused, skipped, failed); a log failure does not stop the batch."""
     if run is None:
         return
     try:
-        ImportEvent.objects.create(
-            run=run,
-            path=report.path,
-            sha256=sha256,
-            result=report.result,
-            message=report.message,
-            line=report.line,
-            encoding=encoding,
-            issue_id=report.issue_id,
-            counts=report.counts,
-            duration_ms=int(report.seconds * 1000),
-        )
+        _event_create(run, report, sha256, encoding)
     except DatabaseError:
         logger.exception("could not record the import event of %s", report.path)
         _drop_broken_connection()
@@ -503,32 +551,70 @@ def _drop_broken_connection() -> None:
         connection.close_if_unusable_or_obsolete()
 
 
-def _known_hashes(
-    sources: Sequence[SourceFile], max_bytes: int | None
-) -> tuple[dict[Path, str], set[str], list[FileReport]]:
-    """Hash every file first (streamed), so files imported before are skipped without being parsed.
+#: Files hashed, and looked up in the archive, per query: bounds memory and the query's size.
+HASH_CHUNK = 256
 
-    Files over the size limit are refused here, before anything reads them whole.
-    """
-    hashes: dict[Path, str] = {}
-    refused: list[FileReport] = []
-    for source in sources:
-        try:
+
+@dataclass
+class _Decided:
+    """A file settled before parsing (refused, unreadable, already imported): it is not parsed."""
+
+    report: FileReport
+    sha256: str = ""
+
+
+def _batch_items(paths: Sequence[str | Path], *, max_bytes: int | None, force: bool) -> Iterator[SourceFile | _Decided]:
+    """The batch's files in order, streamed: each is hashed first, so that files imported before are
+    skipped without being parsed, and files over the size limit are refused before anything reads them
+    whole. Files are looked up ``HASH_CHUNK`` at a time, so memory does not grow with the batch."""
+    for root in distinct_roots([Path(raw) for raw in paths]):
+        sources = iter_sources([root])
+        finished = False
+        while not finished:
+            chunk: list[SourceFile | _Decided] = []
             try:
-                check_size(source.path.stat().st_size, max_bytes=max_bytes, source=str(source.path))
-            except ImportInputError as error:
-                refused.append(FileReport(path=str(source.path), result=EventResult.FAILED, message=str(error)))
-                continue
-            with source.path.open("rb") as handle:
-                hashes[source.path] = hashlib.file_digest(handle, "sha256").hexdigest()
+                for source in sources:
+                    chunk.append(source)
+                    if len(chunk) == HASH_CHUNK:
+                        break
+                else:
+                    finished = True
+            except ImportInputError as error:  # the path itself is wrong: missing, or no .txt files in it
+                chunk.append(_Decided(FileReport(path=str(root), result=EventResult.FAILED, message=str(error))))
+                finished = True
+            yield from _hashed_chunk(chunk, max_bytes=max_bytes, force=force)
+
+
+def _hashed_chunk(
+    chunk: list[SourceFile | _Decided], *, max_bytes: int | None, force: bool
+) -> Iterator[SourceFile | _Decided]:
+    hashes: dict[Path, str] = {}
+    for index, item in enumerate(chunk):
+        if isinstance(item, _Decided):
+            continue
+        try:
+            check_size(item.path.stat().st_size, max_bytes=max_bytes, source=str(item.path))
+            with item.path.open("rb") as handle:
+                hashes[item.path] = hashlib.file_digest(handle, "sha256").hexdigest()
+        except ImportInputError as error:
+            chunk[index] = _Decided(FileReport(path=str(item.path), result=EventResult.FAILED, message=str(error)))
         except OSError as error:
-            message = f"{source.path}: cannot read file: {error.strerror or error}"
-            refused.append(FileReport(path=str(source.path), result=EventResult.FAILED, message=message))
-    known: set[str] = set()
-    values = list(hashes.values())
-    for start in range(0, len(values), 500):
-        known.update(Issue.objects.filter(sha256__in=values[start : start + 500]).values_list("sha256", flat=True))
-    return hashes, known, refused
+            message = f"{item.path}: cannot read file: {error.strerror or error}"
+            chunk[index] = _Decided(FileReport(path=str(item.path), result=EventResult.FAILED, message=message))
+    known: dict[str, int] = {}
+    if hashes and not force:
+        known = dict(Issue.objects.filter(sha256__in=set(hashes.values())).values_list("sha256", "pk"))
+    for item in chunk:
+        if isinstance(item, SourceFile) and hashes.get(item.path) in known:
+            sha = hashes[item.path]
+            yield _Decided(
+                FileReport(
+                    path=str(item.path), result=EventResult.SKIPPED, message="already imported", issue_id=known[sha]
+                ),
+                sha,
+            )
+        else:
+            yield item
 
 
 ProgressCallback = Callable[[FileReport], None]
@@ -551,54 +637,42 @@ def issues_import_batch(
 
     Files already in the archive (by SHA-256) are skipped before parsing. Parsing may run in ``jobs``
     worker processes; this process is the single writer, in input order, so the result does not depend
-    on ``jobs``.
+    on ``jobs``. Files are streamed from discovery to the writer: memory does not grow with the batch.
     """
     report = BatchReport(run_id=run.pk if run else None)
     max_bytes = settings.NEWSROOM_IMPORT_MAX_BYTES if max_bytes is None else max_bytes
-
-    def finish(file_report: FileReport, sha256: str = "", encoding: str = "") -> None:
+    if on_total:
+        on_total(count_sources(paths) + sum(1 for raw in paths if not Path(raw).exists()))
+    items = _batch_items(paths, max_bytes=max_bytes, force=force)
+    for outcome in parse_sources(items, jobs=jobs, max_bytes=max_bytes, index=True):
+        if isinstance(outcome, _Decided):
+            file_report, logged = outcome.report, False
+            sha256, encoding = outcome.sha256, ""
+        else:
+            file_report, logged = _write_outcome(outcome, run=run, force=force, paper=paper, date=date, edition=edition)
+            sha256, encoding = outcome.sha256, outcome.draft.encoding if outcome.draft else ""
         report.add(file_report)
-        _record_event(run, file_report, sha256, encoding)
+        if not logged:
+            _record_event(run, file_report, sha256, encoding)
         if on_file:
             on_file(file_report)
-
-    sources: list[SourceFile] = []
-    for raw in paths:
-        try:
-            sources.extend(discover([raw]))
-        except ImportInputError as error:
-            finish(FileReport(path=str(raw), result=EventResult.FAILED, message=str(error), line=error.line))
-    hashes, known, unreadable = _known_hashes(sources, max_bytes)
-    if on_total:
-        on_total(len(sources) + report.file_count)
-    for file_report in unreadable:
-        finish(file_report)
-
-    to_parse: list[SourceFile] = []
-    for source in sources:
-        sha = hashes.get(source.path)
-        if sha is None:
-            continue
-        if sha in known and not force:
-            issue_id = Issue.objects.filter(sha256=sha).values_list("pk", flat=True).first()
-            finish(
-                FileReport(
-                    path=str(source.path), result=EventResult.SKIPPED, message="already imported", issue_id=issue_id
-                ),
-                sha,
-            )
-        else:
-            to_parse.append(source)
-
-    for outcome in parse_sources(to_parse, jobs=jobs, max_bytes=max_bytes, index=True):
-        file_report, encoding = _write_outcome(outcome, force=force, paper=paper, date=date, edition=edition)
-        finish(file_report, outcome.sha256, encoding)
     return report
 
 
 def _write_outcome(
-    outcome: ParseOutcome, *, force: bool, paper: str | None, date: dt.date | None, edition: str | None
-) -> tuple[FileReport, str]:
+    outcome: ParseOutcome,
+    *,
+    run: ImportRun | None,
+    force: bool,
+    paper: str | None,
+    date: dt.date | None,
+    edition: str | None,
+) -> tuple[FileReport, bool]:
+    """Write one parsed file; returns its report and whether its import event is already logged.
+
+    A written file's event is logged in the file's own transaction: the log and the archive never
+    disagree about it, and the file costs one commit.
+    """
     path = str(outcome.source.path)
     if outcome.error is not None or outcome.draft is None:
         error = outcome.error
@@ -608,11 +682,15 @@ def _write_outcome(
             message=str(error),
             line=error.line if error else None,
             seconds=outcome.seconds,
-        ), ""
+        ), False
     started = time.perf_counter()
     draft = apply_overrides(outcome.draft, paper=paper, date=date, edition=edition, source=outcome.source)
     try:
-        result = issue_import(draft=draft, force=force)
+        with transaction.atomic():
+            result = _issue_import(draft, force=force)
+            file_report = _written_report(path, result, seconds=outcome.seconds + time.perf_counter() - started)
+            if run is not None:
+                _event_create(run, file_report, outcome.sha256, draft.encoding)
     except DatabaseError as error:
         # the transaction rolled back: nothing of this file stays; reconnect for the next file
         logger.exception("database error while importing %s", path)
@@ -622,7 +700,7 @@ def _write_outcome(
             result=EventResult.FAILED,
             message=f"{path}: database error: {error}".strip(),
             seconds=outcome.seconds + time.perf_counter() - started,
-        ), draft.encoding
+        ), False
     except Exception as error:  # a writer bug fails this file only
         logger.exception("error while importing %s", path)
         return FileReport(
@@ -630,7 +708,11 @@ def _write_outcome(
             result=EventResult.FAILED,
             message=f"{path}: {type(error).__name__}: {error}",
             seconds=outcome.seconds + time.perf_counter() - started,
-        ), draft.encoding
+        ), False
+    return file_report, run is not None
+
+
+def _written_report(path: str, result: IssueImportResult, *, seconds: float) -> FileReport:
     message = {
         EventResult.IMPORTED: "imported",
         EventResult.SKIPPED: "already imported",
@@ -645,5 +727,5 @@ def _write_outcome(
         issue_id=result.issue.pk if result.issue else None,
         counts=dict(result.counts),
         conflicts=result.conflicts,
-        seconds=outcome.seconds + time.perf_counter() - started,
-    ), draft.encoding
+        seconds=seconds,
+    )

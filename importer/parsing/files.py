@@ -15,6 +15,7 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
 from .decoding import check_size, decode_bytes
@@ -54,30 +55,72 @@ class ParseOutcome:
 
 
 def discover(paths: Iterable[str | Path]) -> list[SourceFile]:
-    """Expand files and directories (recursively, ``*.txt``) into a sorted, de-duplicated list.
+    """All files to import, as a list (dry runs and small batches; batches stream ``iter_sources``)."""
+    return list(iter_sources(paths))
 
-    A path that does not exist, or a directory without any .txt file, is an error: an operator who
-    points the importer at the wrong place must hear about it rather than get "0 imported".
+
+def iter_sources(paths: Iterable[str | Path]) -> Iterator[SourceFile]:
+    """Expand files and directories (recursively, ``*.txt``) into files, sorted, one directory at a time.
+
+    Memory does not grow with the number of files: only the directory being listed and its manifest
+    are held. A file named twice, or inside a directory also named, is taken once (overlapping paths are
+    dropped before the walk). A path that does not exist, or a directory without any .txt file, is an
+    error: an operator who points the importer at the wrong place must hear about it rather than get
+    "0 imported".
     """
-    found: dict[Path, SourceFile] = {}
-    for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            raise ImportInputError("no such file or directory", source=str(path))
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*.txt") if p.is_file())
-            if not files:
-                raise ImportInputError("directory holds no .txt files", source=str(path))
-            manifests: dict[Path, dict[str, ManifestEntry]] = {}
-            for file in files:
-                if file.parent not in manifests:
-                    manifests[file.parent] = read_manifest(file.parent)
-                entry = manifests[file.parent].get(file.name, ManifestEntry())
-                found.setdefault(file.resolve(), SourceFile(file, entry))
-        else:
-            entry = read_manifest(path.parent).get(path.name, ManifestEntry())
-            found.setdefault(path.resolve(), SourceFile(path, entry))
-    return list(found.values())
+    for root in distinct_roots([Path(raw) for raw in paths]):
+        if not root.exists():
+            raise ImportInputError("no such file or directory", source=str(root))
+        if not root.is_dir():
+            yield SourceFile(root, read_manifest(root.parent).get(root.name, ManifestEntry()))
+            continue
+        found_any = False
+        for source in _walk(root):
+            found_any = True
+            yield source
+        if not found_any:
+            raise ImportInputError("directory holds no .txt files", source=str(root))
+
+
+def count_sources(paths: Iterable[str | Path]) -> int:
+    """How many files ``iter_sources`` will give (for a progress bar), without holding them."""
+    count = 0
+    for root in distinct_roots([Path(raw) for raw in paths]):
+        if root.is_dir():
+            count += sum(1 for _ in _walk(root, manifests=False))
+        elif root.exists():
+            count += 1
+    return count
+
+
+def distinct_roots(paths: list[Path]) -> list[Path]:
+    """The paths in their given order, without repeats and without paths inside a directory also given."""
+    resolved = [path.resolve() for path in paths]
+    directories = [r for r, p in zip(resolved, paths, strict=True) if p.is_dir()]
+    roots: list[Path] = []
+    seen: set[Path] = set()
+    for path, real in zip(paths, resolved, strict=True):
+        inside_other = any(real != d and real.is_relative_to(d) for d in directories)
+        if real in seen or inside_other:
+            continue
+        seen.add(real)
+        roots.append(path)
+    return roots
+
+
+def _walk(directory: Path, *, manifests: bool = True) -> Iterator[SourceFile]:
+    """``*.txt`` files under a directory in the order of their sorted full paths (what ``sorted(rglob)``
+    gives), listing one directory at a time."""
+    try:
+        entries = sorted(directory.iterdir(), key=lambda entry: entry.name)
+    except OSError as error:
+        raise ImportInputError(f"cannot list directory: {error.strerror or error}", source=str(directory)) from error
+    manifest = read_manifest(directory) if manifests and any(e.name in MANIFEST_NAMES for e in entries) else {}
+    for entry in entries:
+        if entry.is_dir():
+            yield from _walk(entry, manifests=manifests)
+        elif entry.name.endswith(".txt") and entry.is_file():
+            yield SourceFile(entry, manifest.get(entry.name, ManifestEntry()))
 
 
 def _parse_date(value: str | None, *, source: str) -> dt.date | None:
@@ -155,15 +198,18 @@ def parse_source(source: SourceFile, max_bytes: int | None = None, index: bool =
 
 
 def parse_sources(
-    sources: list[SourceFile], *, jobs: int = 1, max_bytes: int | None = None, index: bool = False
-) -> Iterator[ParseOutcome]:
+    items: Iterable[SourceFile | object], *, jobs: int = 1, max_bytes: int | None = None, index: bool = False
+) -> Iterator:
     """Parse files in order; with ``jobs > 1`` in that many worker processes (results still in input order).
 
-    ``index`` also runs jieba and builds search documents, in the workers, so the single writer only writes.
+    ``items`` is consumed lazily, so a batch of any size is never held in memory. Items that are not a
+    ``SourceFile`` (a file the caller has already decided about, such as one already imported) pass
+    through in their place, which keeps every file's report in input order. ``index`` also runs jieba
+    and builds search documents, in the workers, so the single writer only writes.
     """
-    if jobs <= 1 or len(sources) <= 1:
-        for source in sources:
-            yield parse_source(source, max_bytes, index)
+    if jobs <= 1:
+        for item in items:
+            yield parse_source(item, max_bytes, index) if isinstance(item, SourceFile) else item
         return
     context = multiprocessing.get_context("spawn" if _unsafe_to_fork() else "fork")
     # A bounded window of files in flight: parsed drafts wait in memory only until the writer takes
@@ -171,12 +217,19 @@ def parse_sources(
     window = jobs * 4
     with context.Pool(processes=jobs) as pool:
         pending: deque = deque()
-        for source in sources:
-            pending.append(pool.apply_async(parse_source, (source, max_bytes, index)))
+        for item in items:
+            if isinstance(item, SourceFile):
+                pending.append(pool.apply_async(parse_source, (item, max_bytes, index)))
+            else:
+                pending.append(item)
             if len(pending) >= window:
-                yield pending.popleft().get()
+                yield _result(pending.popleft())
         while pending:
-            yield pending.popleft().get()
+            yield _result(pending.popleft())
+
+
+def _result(pending):
+    return pending.get() if isinstance(pending, AsyncResult) else pending
 
 
 def _unsafe_to_fork() -> bool:

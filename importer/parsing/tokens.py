@@ -36,7 +36,8 @@ def tokenise(text: str) -> list[str]:
     """Words of a text for search (jieba's search mode: long words and their parts), white space dropped."""
     if not text:
         return []
-    return [word for word in _tokenizer().cut_for_search("".join(text.split())) if word.strip()]
+    # white space is gone before jieba sees the text, so every word it yields is a real one
+    return list(_tokenizer().cut_for_search("".join(text.split())))
 
 
 def tokenise_article(*, kicker: str | None, headline: str | None, subheadline: str | None, body: str) -> list[str]:
@@ -45,7 +46,11 @@ def tokenise_article(*, kicker: str | None, headline: str | None, subheadline: s
 
 
 def index_draft(draft: IssueDraft) -> IssueDraft:
-    """Fill ``tokens`` and ``search_document`` of every article of a draft (import workers do this)."""
+    """Fill ``tokens`` and ``search_document`` of every article of a draft (import workers do this).
+
+    jieba is most of an import's work, so a text printed twice in an issue (a copy) is tokenised once.
+    """
+    tokens_by_text: dict[tuple, list[str]] = {}
     captions: dict[tuple[int, int], list[str]] = {}
     for page in draft.pages:
         for photo in page.photos:
@@ -54,9 +59,12 @@ def index_draft(draft: IssueDraft) -> IssueDraft:
     for page in draft.pages:
         for order, article in enumerate(page.articles):
             _ = article.fingerprint  # computed here, in the worker, and carried to the writer
-            article.tokens = tokenise_article(
-                kicker=article.kicker, headline=article.headline, subheadline=article.subheadline, body=article.body
-            )
+            text = (article.kicker, article.headline, article.subheadline, article.body)
+            if text not in tokens_by_text:
+                tokens_by_text[text] = tokenise_article(
+                    kicker=article.kicker, headline=article.headline, subheadline=article.subheadline, body=article.body
+                )
+            article.tokens = list(tokens_by_text[text])
             article.search_document = build_search_document(
                 headline=article.headline or "",
                 kicker=article.kicker or "",

@@ -370,3 +370,58 @@ def test_the_run_log_records_the_command_line():
     command_line = ImportRun.objects.get().command_line
     assert command_line.startswith("manage.py import_issue ") and "--paper '测试报'" in command_line
     assert "--jobs 2" in command_line and str(SEEDS[4]) in command_line
+
+
+def test_a_file_named_twice_in_a_batch_is_imported_once():
+    out, _ = run(str(SEEDS[0]), str(SEEDS_DIR), str(SEEDS[0]))
+    assert Issue.objects.count() == len(SEEDS)
+    assert ImportEvent.objects.count() == len(SEEDS) and out.count("imported ") == len(SEEDS)
+
+
+def test_a_written_file_and_its_log_event_commit_together(monkeypatch):
+    """If the file's log event cannot be written, the file's rows go too: log and archive never disagree."""
+    from importer import services
+
+    real = services._event_create
+
+    def failing(run_row, report, *args, **kwargs):
+        if report.result == EventResult.IMPORTED:
+            raise DatabaseError("the log table is gone")
+        return real(run_row, report, *args, **kwargs)
+
+    monkeypatch.setattr(services, "_event_create", failing)
+    with pytest.raises(CommandError, match="database error"):
+        run(str(SEEDS[0]))
+    assert snapshot() == dict.fromkeys(snapshot(), 0)
+    assert ImportEvent.objects.get().result == EventResult.FAILED
+
+
+def test_copy_writes_the_same_rows_as_bulk_create(monkeypatch, db_vendor):
+    """On PostgreSQL the importer writes with COPY; the rows must be exactly those of Django's bulk_create."""
+    if db_vendor != "postgresql":
+        pytest.skip("COPY is the PostgreSQL writer")
+    from importer import services
+
+    def rows() -> dict[str, list]:
+        skip = {"id", "issue", "page", "article", "duplicate_of", "reporter", "photographer", "created_at"}
+        skip |= {"imported_at", "updated_at"}
+        found = {}
+        for model in (Issue, Page, Article, ArticleCredit, Photo):
+            fields = [f.attname for f in model._meta.concrete_fields if f.name not in skip]
+            keys = {
+                Issue: ["sha256"],
+                Page: ["issue__sha256", "index"],
+                Article: ["issue__sha256", "page__index", "order", "duplicate_of__order"],
+                ArticleCredit: ["article__issue__sha256", "article__page__index", "article__order", "reporter__name"],
+                Photo: ["issue__sha256", "page__index", "order", "article__order", "photographer__name"],
+            }[model]
+            found[model.__name__] = list(model.objects.order_by(*keys, *fields).values_list(*keys, *fields))
+        return found
+
+    run(str(SEEDS_DIR))
+    copied = rows()
+    assert copied["Article"] and copied["ArticleCredit"] and copied["Photo"]
+    Issue.objects.all().delete()
+    monkeypatch.setattr(services, "_copy_insert", lambda model, objects: model.objects.bulk_create(objects))
+    run(str(SEEDS_DIR))
+    assert rows() == copied

@@ -1,0 +1,71 @@
+"""Finding the files of a batch: streamed, sorted like their full paths, each file once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from importer.parsing import ImportInputError
+from importer.parsing.files import SourceFile, count_sources, discover, iter_sources, parse_sources
+
+
+def make_tree(root: Path) -> list[Path]:
+    names = ["b.txt", "a/z.txt", "a/b/c.txt", "a/b.txt", "a-b/x.txt", "a/b/notes.md", "c/d/e/f.txt", "A.txt"]
+    for name in names:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(name, encoding="utf-8")
+    return sorted(p for p in root.rglob("*.txt") if p.is_file())
+
+
+def test_files_come_in_the_order_of_their_sorted_full_paths(tmp_path):
+    expected = make_tree(tmp_path)
+    assert [source.path for source in iter_sources([tmp_path])] == expected
+    assert count_sources([tmp_path]) == len(expected) == 7
+
+
+def test_a_file_named_twice_or_inside_a_named_directory_is_taken_once(tmp_path):
+    expected = make_tree(tmp_path)
+    inner = tmp_path / "a" / "b.txt"
+    found = [s.path for s in iter_sources([inner, tmp_path, tmp_path / "a", str(tmp_path) + "/", inner])]
+    assert sorted(found) == expected and len(found) == len(expected)
+
+
+def test_missing_path_and_directory_without_text_files_are_errors(tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ImportInputError, match="no such file or directory"):
+        discover([tmp_path / "missing"])
+    with pytest.raises(ImportInputError, match=r"directory holds no \.txt files"):
+        discover([tmp_path / "empty"])
+
+
+def test_discovery_is_lazy(tmp_path):
+    """A batch holds one directory listing at a time, never the whole list of files."""
+    make_tree(tmp_path)
+    sources = iter_sources([tmp_path])
+    first = next(sources)
+    (tmp_path / "c" / "d" / "e" / "late.txt").write_text("late", encoding="utf-8")  # not listed yet
+    rest = list(sources)
+    assert first.path.name == "A.txt" and [s.path.name for s in rest][-2:] == ["f.txt", "late.txt"]
+
+
+def test_manifest_entries_reach_their_files(tmp_path):
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "one.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "d" / "manifest.csv").write_text("file,paper,date\none.txt,某报,2020-01-02\n", encoding="utf-8")
+    (source,) = iter_sources([tmp_path])
+    assert source.manifest.paper == "某报" and source.manifest.date.isoformat() == "2020-01-02"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_items_that_are_not_files_pass_through_in_their_place(tmp_path, jobs):
+    files = make_tree(tmp_path)
+    items: list = [SourceFile(files[0]), "decided", SourceFile(files[1]), "also decided"]
+    results = list(parse_sources(iter(items), jobs=jobs))
+    assert [r if isinstance(r, str) else r.source.path for r in results] == [
+        files[0],
+        "decided",
+        files[1],
+        "also decided",
+    ]
