@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from . import blocks as bk
 from .blocks import Unit
@@ -48,7 +49,8 @@ def is_headline_like(unit: Unit, prev: Unit | None) -> bool:
         return False
     if unit.doubled:
         return True
-    flat = strip_ws(unit_headline_text(unit))
+    # a plain text unit's headline text differs from its own text only in white space
+    flat = unit.flat
     # a ——subheadline ("——访…") may run long; a headline is a few lines at most
     sub = flat.startswith(_SUB_MARKS)
     if len(unit.lines) > (8 if sub else 4) or not 1 <= len(flat) <= (SUBHEADLINE_MAX if sub else HEADLINE_MAX):
@@ -70,8 +72,9 @@ class Group:
     subs: list[Unit] = field(default_factory=list)
     furniture: list[Unit] = field(default_factory=list)
 
-    @property
+    @cached_property
     def text(self) -> str:
+        """The headline (read by several rules; a group is complete before any of them asks)."""
         return "".join(unit_headline_text(unit) for unit in self.headline)
 
     @property
@@ -223,11 +226,10 @@ def _votes(items: list[Unit | Group]) -> tuple[int, int]:
     return before, after
 
 
-def orientation(pages: list[list[Unit | Group]]) -> str:
-    """Does this file print headlines before or after their bodies?"""
+def orientation(pages: list[list[Unit | Group]], votes: list[tuple[int, int]] | None = None) -> str:
+    """Does this file print headlines before or after their bodies? (``votes``: each page's, if known)"""
     before = after = 0
-    for items in pages:
-        page_before, page_after = _votes(items)
+    for page_before, page_after in votes if votes is not None else map(_votes, pages):
         before += page_before
         after += page_after
     if before != after:
@@ -243,9 +245,9 @@ def page_orientations(pages: list[list[Unit | Group]]) -> list[str]:
     """Each page's orientation: its own evidence when it has decisive evidence, else the file's.
 
     A file may join sections set by different desks (or different extractor runs)."""
-    default = orientation(pages)
+    votes = [_votes(items) for items in pages]
+    default = orientation(pages, votes)
     directions = []
-    for items in pages:
-        before, after = _votes(items)
+    for before, after in votes:
         directions.append(default if before == after else (BEFORE if before > after else AFTER))
     return directions

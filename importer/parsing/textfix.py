@@ -80,6 +80,11 @@ def is_letter_spaced(text: str) -> bool:
     return len(tokens) >= 2 and all(len(token) == 1 for token in tokens)
 
 
+#: White space before or after a punctuation mark in a headline (a lookaround pattern, so removing it
+#: needs no replacement template, which ``re`` expands in Python for every match).
+_SPACE_AT_PUNCT = re.compile(r"\s+(?=[“”‘’（）《》：:、·—])|(?<=[“”‘’（）《》：:、·—])\s+")
+
+
 def clean_headline(lines: list[str]) -> str:
     """A headline from its printed lines: letter-spacing closed, a meaningful gap kept as one space."""
     parts = []
@@ -89,9 +94,10 @@ def clean_headline(lines: list[str]) -> str:
             line = line.replace(" ", "").replace("\u3000", "")
         parts.append(_WS.sub(" ", line))
     text = "".join(parts)
+    if " " not in text:
+        return text.strip()  # the pieces hold no other white space: nothing to close up
     # spaces next to punctuation or a lone character are justification, not a gap between phrases
-    text = re.sub(r"\s*([“”‘’（）《》：:、·—])\s*", r"\1", text)
-    return text.strip()
+    return _SPACE_AT_PUNCT.sub("", text).strip()
 
 
 def ends_sentence(text: str) -> bool:
