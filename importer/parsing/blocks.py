@@ -352,29 +352,48 @@ def flat_positions(unit: Unit) -> tuple[str, list[int]]:
     return "".join(chars), positions
 
 
+def raw_offset(unit: Unit, index: int) -> int | None:
+    """Raw offset of the unit's ``index``-th non-white-space character, None past its end.
+
+    The same as ``flat_positions(unit)[1][index]``, without listing the offsets of every character
+    of a long unit to look one of them up.
+    """
+    for line in unit.lines:
+        size = len(line.flat)
+        if index >= size:
+            index -= size
+            continue
+        if size == len(line.text):
+            return line.start + index  # no white space inside the line
+        for run in _NON_WS.finditer(line.text):
+            length = run.end() - run.start()
+            if index < length:
+                return line.start + run.start() + index
+            index -= length
+    return None
+
+
 def _lead_end(unit: Unit) -> int | None:
-    flat, positions = flat_positions(unit)
     if unit.kind == BRIEF:
-        return positions[1] if len(positions) > 1 else None
-    match = cr.LEAD.match(flat)
+        return raw_offset(unit, 1)
+    match = cr.LEAD.match(unit.flat)
     if not match:
         return None
-    end = match.end()
-    return positions[end] if end < len(positions) else None
+    return raw_offset(unit, match.end())
 
 
 def _inline_credit(unit: Unit) -> int | None:
-    flat, positions = flat_positions(unit)
+    flat = unit.flat
     if not flat.rstrip("）)").endswith("摄") or len(flat) < 8:
         return None
     match = cr.INLINE_PHOTO_CREDIT.search(flat)
     if match:
-        return positions[match.start()]
+        return raw_offset(unit, match.start())
     text = unit.text_nl()
     spaced = cr.SPACED_PHOTO_CREDIT.search(text)
     if spaced:
         # map the match start in the newline-free text back to a raw offset
         index = spaced.start(1)
         count = len("".join(text[:index].split()))
-        return positions[count] if count < len(positions) else None
+        return raw_offset(unit, count)
     return None

@@ -122,13 +122,13 @@ def undouble(text: str) -> list[tuple[int, int, bool]] | None:
     runs each followed by an identical copy; ordinary text (reduplications such as "认认真真" aside)
     practically never does for a whole line. Offsets index ``text``; spaces are kept with the run.
     """
-    chars = [(i, ch) for i, ch in enumerate(text) if not ch.isspace()]
-    n = len(chars)
+    seq = "".join(text.split())
+    n = len(seq)
     if n < 4 or n > 200:
         return None
-    seq = "".join(ch for _, ch in chars)
     if any(seq.count(ch) % 2 for ch in set(seq)):
         return None  # every run is printed twice, so every character occurs an even number of times
+    chars = [(i, ch) for i, ch in enumerate(text) if not ch.isspace()]
     memo: dict[int, tuple[int, ...] | None] = {n: ()}
 
     def solve(i: int) -> tuple[int, ...] | None:
