@@ -25,7 +25,7 @@ from .textfix import TERMINAL, cells, ends_sentence, join_lines
 LONE_CAPTION_MAX = 90
 
 
-@dataclass
+@dataclass(slots=True)
 class BodyLine:
     page: int
     start: int
@@ -61,7 +61,7 @@ class PhotoBuild:
     article: int | None = None  # index into the file's articles
 
 
-@dataclass
+@dataclass(slots=True)
 class Span:
     """A classified span: ``owner`` is ("article", id) or ("photo", id) or None."""
 
@@ -433,8 +433,7 @@ class Assembler:
             return
         raw = self.raws[tail[-1].page]
         spans = [(line.start, line.end + (1 if raw[line.end : line.end + 1].isspace() else 0)) for line in tail]
-        chars: list[tuple[str, int]] = [(raw[i], i) for start, end in spans for i in range(start, end)]
-        text = "".join(ch for ch, _ in chars)
+        text = "".join(raw[start:end] for start, end in spans)
         credits = cr.trailing_credits(text)
         if not credits:
             return
@@ -444,7 +443,7 @@ class Assembler:
         before = text[:cut].rstrip()
         if before and not (before[-1] in TERMINAL or ends_sentence(before)):
             return
-        start = chars[cut][1]
+        start = _raw_offset(spans, cut)
         owner = self.art_owner(article)
         self.out.spans.append(Span(SegmentKind.BYLINE, tail[-1].page, start, tail[-1].end, owner))
         _add_credits(article, credits)
@@ -453,6 +452,15 @@ class Assembler:
         if article.lines and article.lines[-1].end > start:
             last = article.lines[-1]
             last.end = last.start + len(raw[last.start : start].rstrip())
+
+
+def _raw_offset(spans: list[tuple[int, int]], index: int) -> int:
+    """Raw offset of character ``index`` of the text the raw ``spans`` (start, end) make when joined."""
+    for start, end in spans:
+        if index < end - start:
+            return start + index
+        index -= max(end - start, 0)
+    raise IndexError(index)
 
 
 def _add_credits(article: ArticleBuild, credits: list[Credit]):
@@ -485,7 +493,7 @@ def build_body(raws: list[str], lines: list[BodyLine]) -> str:
         if index and paragraphs[-1]:
             prev_text, line = texts[index - 1], lines[index]
             short = line_widths[index - 1] < column - 1.5
-            if line.hard or lines[index - 1].hard or (ends_sentence(prev_text) and (line.blank_before or short)):
+            if line.hard or lines[index - 1].hard or ((line.blank_before or short) and ends_sentence(prev_text)):
                 paragraphs.append([])
         paragraphs[-1].append(text)
     return "\n\n".join(joined for joined in (join_lines(p) for p in paragraphs) if joined)

@@ -132,7 +132,10 @@ def _unique(credits: list[Credit]) -> list[Credit]:
 
 def trailing_credits(text: str) -> list[Credit] | None:
     """Credits of a trailing credit ending ``text``: "（石磊 何方舟）" (authors), "（本报记者 张三）", or None."""
-    match = TRAILING.search(text.rstrip())
+    text = text.rstrip()
+    if not text.endswith(("）", ")")):
+        return None  # TRAILING ends with the closing bracket; searching a text without one scans it all
+    match = TRAILING.search(text)
     if not match:
         return None
     inner = match.group(1)

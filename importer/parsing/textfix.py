@@ -19,13 +19,13 @@ CLOSERS = "”’」』）)》】\"'"
 SENTENCE_PUNCT = "。，；！？,;!?"
 
 _WS = re.compile(r"\s+")
-_CJK_RANGES = ((0x3400, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FFFF))
 
 
 def is_cjk(ch: str) -> bool:
-    """A Han character (not punctuation)."""
+    """A Han character (not punctuation): the CJK unified ideographs with extension A, the
+    compatibility ideographs, and the supplementary ideographic planes."""
     code = ord(ch)
-    return any(low <= code <= high for low, high in _CJK_RANGES)
+    return 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x2FFFF
 
 
 def is_ascii_word(ch: str) -> bool:
@@ -42,7 +42,8 @@ def cells(text: str) -> float:
     (this runs for every line of every page): encoding to ASCII and dropping the rest counts the
     ASCII characters without a Python loop or a translation table.
     """
-    kept = _SPACE_EXCEPT_BLANK.sub("", text)
+    # every white space character but the plain space is unprintable, so a printable text has none to drop
+    kept = text if text.isprintable() else _SPACE_EXCEPT_BLANK.sub("", text)
     narrow = len(kept.encode("ascii", "ignore"))
     return (len(kept) - narrow) + narrow * 0.5
 
