@@ -84,7 +84,7 @@ class Unit:
 
     @property
     def flat(self) -> str:
-        return "".join(line.flat for line in self.lines)
+        return "".join([line.flat for line in self.lines])
 
     def text_nl(self) -> str:
         """The unit's text with line breaks removed but spaces kept (for name parsing)."""

@@ -72,7 +72,7 @@ def close_spaces(text: str) -> str:
 
 def join_lines(lines: list[str]) -> str:
     """Join wrapped lines of one paragraph and close up justification spaces."""
-    return close_spaces(" ".join(line.strip() for line in lines))
+    return close_spaces(" ".join([line.strip() for line in lines]))
 
 
 def is_letter_spaced(text: str) -> bool:
