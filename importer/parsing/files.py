@@ -11,9 +11,12 @@ import datetime as dt
 import hashlib
 import json
 import multiprocessing
+import sys
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
@@ -198,7 +201,12 @@ def parse_source(source: SourceFile, max_bytes: int | None = None, index: bool =
 
 
 def parse_sources(
-    items: Iterable[SourceFile | object], *, jobs: int = 1, max_bytes: int | None = None, index: bool = False
+    items: Iterable[SourceFile | object],
+    *,
+    jobs: int = 1,
+    max_bytes: int | None = None,
+    index: bool = False,
+    ahead: bool = False,
 ) -> Iterator:
     """Parse files in order; with ``jobs > 1`` in that many worker processes (results still in input order).
 
@@ -206,20 +214,30 @@ def parse_sources(
     ``SourceFile`` (a file the caller has already decided about, such as one already imported) pass
     through in their place, which keeps every file's report in input order. ``index`` also runs jieba
     and builds search documents, in the workers, so the single writer only writes.
+
+    ``ahead`` (with ``jobs == 1``): parse the next file in a thread of this process while the caller
+    handles the current one. Python still runs one thing at a time, but a writer waiting for its
+    database no longer leaves the parser idle.
     """
-    if jobs <= 1:
+    if jobs <= 1 and not ahead:
         for item in items:
             yield parse_source(item, max_bytes, index) if isinstance(item, SourceFile) else item
         return
-    context = multiprocessing.get_context("spawn" if _unsafe_to_fork() else "fork")
-    # A bounded window of files in flight: parsed drafts wait in memory only until the writer takes
-    # them, so memory stays flat however many files a batch holds and however slow the writer is.
-    window = jobs * 4
-    with context.Pool(processes=jobs) as pool:
+    with ExitStack() as stack:
+        if jobs <= 1:
+            thread = stack.enter_context(ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse"))
+            stack.enter_context(_short_switch_interval())
+            submit, window = thread.submit, 2
+        else:
+            context = multiprocessing.get_context("spawn" if _unsafe_to_fork() else "fork")
+            pool = stack.enter_context(context.Pool(processes=jobs))
+            submit, window = (lambda function, *args: pool.apply_async(function, args)), jobs * 4
+        # A bounded window of files in flight: parsed drafts wait in memory only until the writer takes
+        # them, so memory stays flat however many files a batch holds and however slow the writer is.
         pending: deque = deque()
         for item in items:
             if isinstance(item, SourceFile):
-                pending.append(pool.apply_async(parse_source, (item, max_bytes, index)))
+                pending.append(submit(parse_source, item, max_bytes, index))
             else:
                 pending.append(item)
             if len(pending) >= window:
@@ -229,7 +247,23 @@ def parse_sources(
 
 
 def _result(pending):
-    return pending.get() if isinstance(pending, AsyncResult) else pending
+    if isinstance(pending, AsyncResult):
+        return pending.get()
+    if isinstance(pending, Future):
+        return pending.result()
+    return pending
+
+
+@contextmanager
+def _short_switch_interval(seconds: float = 0.0005):
+    """A thread waiting for the GIL gets it after ``seconds`` instead of 5 ms: the writer, back from
+    each of its database round trips, must not wait behind the parser for long."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(seconds)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
 
 
 def _unsafe_to_fork() -> bool:

@@ -199,7 +199,7 @@ def test_parallel_parsing_gives_the_same_archive():
 
 
 def test_a_database_failure_mid_file_leaves_no_trace_and_the_next_run_imports_it(monkeypatch):
-    from importer import services
+    from importer.services import issues as services
 
     real = services._bulk_insert
     calls = {"n": 0}
@@ -269,7 +269,7 @@ def test_killing_the_postgres_connection_mid_file_rolls_the_file_back(monkeypatc
     import psycopg
     from django.db import connection
 
-    from importer import services
+    from importer.services import issues as services
 
     real = services._bulk_insert
     settings = connection.settings_dict
@@ -380,7 +380,7 @@ def test_a_file_named_twice_in_a_batch_is_imported_once():
 
 def test_a_written_file_and_its_log_event_commit_together(monkeypatch):
     """If the file's log event cannot be written, the file's rows go too: log and archive never disagree."""
-    from importer import services
+    from importer.services import batches as services
 
     real = services._event_create
 
@@ -400,7 +400,7 @@ def test_copy_writes_the_same_rows_as_bulk_create(monkeypatch, db_vendor):
     """On PostgreSQL the importer writes with COPY; the rows must be exactly those of Django's bulk_create."""
     if db_vendor != "postgresql":
         pytest.skip("COPY is the PostgreSQL writer")
-    from importer import services
+    from importer.services import issues as services
 
     def rows() -> dict[str, list]:
         skip = {"id", "issue", "page", "article", "duplicate_of", "reporter", "photographer", "created_at"}

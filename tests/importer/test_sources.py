@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -58,11 +59,13 @@ def test_manifest_entries_reach_their_files(tmp_path):
     assert source.manifest.paper == "某报" and source.manifest.date.isoformat() == "2020-01-02"
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_items_that_are_not_files_pass_through_in_their_place(tmp_path, jobs):
+@pytest.mark.parametrize(("jobs", "ahead"), [(1, False), (1, True), (2, False)])
+def test_items_that_are_not_files_pass_through_in_their_place(tmp_path, jobs, ahead):
     files = make_tree(tmp_path)
     items: list = [SourceFile(files[0]), "decided", SourceFile(files[1]), "also decided"]
-    results = list(parse_sources(iter(items), jobs=jobs))
+    interval = sys.getswitchinterval()
+    results = list(parse_sources(iter(items), jobs=jobs, ahead=ahead))
+    assert sys.getswitchinterval() == interval, "the parse-ahead thread's switch interval is undone"
     assert [r if isinstance(r, str) else r.source.path for r in results] == [
         files[0],
         "decided",

@@ -1,0 +1,28 @@
+"""Writes of the import path (HackSoft-style services): ``issue_import`` and ``issue_purge`` write one
+issue (``issues``); ``issues_import_batch`` and the ``import_run_*`` services run batches and keep the
+import log (``batches``). Commands call these; nothing else writes imported rows.
+"""
+
+from .batches import (
+    BatchReport,
+    FileReport,
+    import_run_abort,
+    import_run_finish,
+    import_run_start,
+    issues_import_batch,
+)
+from .issues import COUNT_KEYS, IssueImportResult, apply_overrides, issue_import, issue_purge
+
+__all__ = [
+    "COUNT_KEYS",
+    "BatchReport",
+    "FileReport",
+    "IssueImportResult",
+    "apply_overrides",
+    "import_run_abort",
+    "import_run_finish",
+    "import_run_start",
+    "issue_import",
+    "issue_purge",
+    "issues_import_batch",
+]

@@ -1,0 +1,319 @@
+"""Batches of files: discovery, skipping what is already imported, parsing (possibly in worker
+processes), one transaction per file through ``issues``, and the import log (ImportRun/ImportEvent).
+
+A bad file fails alone, with its name and line; the batch goes on. Files stream from discovery to the
+writer, so memory does not grow with the number of files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import logging
+import socket
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from articles.models import Issue
+
+from ..models import EventResult, ImportEvent, ImportRun, RunStatus
+from ..parsing import ImportInputError
+from ..parsing.decoding import check_size
+from ..parsing.files import ParseOutcome, SourceFile, count_sources, distinct_roots, iter_sources, parse_sources
+from .issues import COUNT_KEYS, IssueImportResult, _issue_import, apply_overrides
+
+logger = logging.getLogger("importer")
+
+
+@dataclass
+class FileReport:
+    path: str
+    result: str
+    message: str = ""
+    line: int | None = None
+    issue_id: int | None = None
+    counts: dict = field(default_factory=dict)
+    conflicts: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass
+class BatchReport:
+    """What a batch did, in counters: its memory does not grow with the number of files (each file's
+    details are in its ImportEvent); only failures are kept whole, for the final message."""
+
+    run_id: int | None = None
+    results: Counter = field(default_factory=Counter)  # files by EventResult
+    totals: Counter = field(default_factory=Counter)  # objects created
+    failed: list[FileReport] = field(default_factory=list)
+
+    def add(self, file_report: FileReport) -> None:
+        self.results[file_report.result] += 1
+        self.totals.update(file_report.counts)
+        if file_report.result == EventResult.FAILED:
+            self.failed.append(file_report)
+
+    @property
+    def file_count(self) -> int:
+        return sum(self.results.values())
+
+    def count(self, result: str) -> int:
+        return self.results[result]
+
+
+def import_run_start(*, command_line: str, options: dict) -> ImportRun:
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = ""
+    return ImportRun.objects.create(
+        command_line=command_line, options=options, invoked_by=user, host=socket.gethostname()
+    )
+
+
+def import_run_finish(*, run: ImportRun, report: BatchReport) -> ImportRun:
+    run.finished_at = timezone.now()
+    run.totals = {
+        "imported": report.count(EventResult.IMPORTED),
+        "reimported": report.count(EventResult.REIMPORTED),
+        "skipped": report.count(EventResult.SKIPPED),
+        "failed": report.count(EventResult.FAILED),
+        **{key: report.totals.get(key, 0) for key in COUNT_KEYS},
+    }
+    if not report.failed:
+        run.status = RunStatus.SUCCEEDED
+    elif len(report.failed) == report.file_count:
+        run.status = RunStatus.FAILED
+    else:
+        run.status = RunStatus.PARTIAL
+    run.save(update_fields=["finished_at", "totals", "status"])
+    return run
+
+
+def import_run_abort(*, run: ImportRun, reason: str) -> ImportRun:
+    """A run that stopped before its end (interrupted, crashed): never left looking "running"."""
+    run.finished_at = timezone.now()
+    run.status = RunStatus.FAILED
+    run.totals = {**run.totals, "aborted": reason}
+    run.save(update_fields=["finished_at", "status", "totals"])
+    return run
+
+
+def _event_create(run: ImportRun, report: FileReport, sha256: str = "", encoding: str = "") -> ImportEvent:
+    return ImportEvent.objects.create(
+        run=run,
+        path=report.path,
+        sha256=sha256,
+        result=report.result,
+        message=report.message,
+        line=report.line,
+        encoding=encoding,
+        issue_id=report.issue_id,
+        counts=report.counts,
+        duration_ms=int(report.seconds * 1000),
+    )
+
+
+def _record_event(run: ImportRun | None, report: FileReport, sha256: str = "", encoding: str = "") -> None:
+    """Log a file that wrote nothing (refused, skipped, failed); a log failure does not stop the batch."""
+    if run is None:
+        return
+    try:
+        _event_create(run, report, sha256, encoding)
+    except DatabaseError:
+        logger.exception("could not record the import event of %s", report.path)
+        _drop_broken_connection()
+
+
+def _drop_broken_connection() -> None:
+    """After a database error, reconnect for the next file if the connection is gone (server restart, network)."""
+    if not connection.in_atomic_block:
+        connection.close_if_unusable_or_obsolete()
+
+
+#: Files hashed, and looked up in the archive, per query: bounds memory and the query's size.
+HASH_CHUNK = 256
+
+
+@dataclass
+class _Decided:
+    """A file settled before parsing (refused, unreadable, already imported): it is not parsed."""
+
+    report: FileReport
+    sha256: str = ""
+
+
+def _batch_items(paths: Sequence[str | Path], *, max_bytes: int | None, force: bool) -> Iterator[SourceFile | _Decided]:
+    """The batch's files in order, streamed: each is hashed first, so that files imported before are
+    skipped without being parsed, and files over the size limit are refused before anything reads them
+    whole. Files are looked up ``HASH_CHUNK`` at a time, so memory does not grow with the batch."""
+    for root in distinct_roots([Path(raw) for raw in paths]):
+        sources = iter_sources([root])
+        finished = False
+        while not finished:
+            chunk: list[SourceFile | _Decided] = []
+            try:
+                for source in sources:
+                    chunk.append(source)
+                    if len(chunk) == HASH_CHUNK:
+                        break
+                else:
+                    finished = True
+            except ImportInputError as error:  # the path itself is wrong: missing, or no .txt files in it
+                chunk.append(_Decided(FileReport(path=str(root), result=EventResult.FAILED, message=str(error))))
+                finished = True
+            yield from _hashed_chunk(chunk, max_bytes=max_bytes, force=force)
+
+
+def _hashed_chunk(
+    chunk: list[SourceFile | _Decided], *, max_bytes: int | None, force: bool
+) -> Iterator[SourceFile | _Decided]:
+    hashes: dict[Path, str] = {}
+    for index, item in enumerate(chunk):
+        if isinstance(item, _Decided):
+            continue
+        try:
+            check_size(item.path.stat().st_size, max_bytes=max_bytes, source=str(item.path))
+            with item.path.open("rb") as handle:
+                hashes[item.path] = hashlib.file_digest(handle, "sha256").hexdigest()
+        except ImportInputError as error:
+            chunk[index] = _Decided(FileReport(path=str(item.path), result=EventResult.FAILED, message=str(error)))
+        except OSError as error:
+            message = f"{item.path}: cannot read file: {error.strerror or error}"
+            chunk[index] = _Decided(FileReport(path=str(item.path), result=EventResult.FAILED, message=message))
+    known: dict[str, int] = {}
+    if hashes and not force:
+        known = dict(Issue.objects.filter(sha256__in=set(hashes.values())).values_list("sha256", "pk"))
+    for item in chunk:
+        if isinstance(item, SourceFile) and hashes.get(item.path) in known:
+            sha = hashes[item.path]
+            yield _Decided(
+                FileReport(
+                    path=str(item.path), result=EventResult.SKIPPED, message="already imported", issue_id=known[sha]
+                ),
+                sha,
+            )
+        else:
+            yield item
+
+
+ProgressCallback = Callable[[FileReport], None]
+
+
+def issues_import_batch(
+    *,
+    paths: Sequence[str | Path],
+    run: ImportRun | None = None,
+    jobs: int = 1,
+    force: bool = False,
+    paper: str | None = None,
+    date: dt.date | None = None,
+    edition: str | None = None,
+    max_bytes: int | None = None,
+    on_file: ProgressCallback | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> BatchReport:
+    """Import files and directories, each file in its own transaction; a bad file fails alone.
+
+    Files already in the archive (by SHA-256) are skipped before parsing. Parsing may run in ``jobs``
+    worker processes; this process is the single writer, in input order, so the result does not depend
+    on ``jobs``. Files are streamed from discovery to the writer: memory does not grow with the batch.
+    """
+    report = BatchReport(run_id=run.pk if run else None)
+    max_bytes = settings.NEWSROOM_IMPORT_MAX_BYTES if max_bytes is None else max_bytes
+    if on_total:
+        on_total(count_sources(paths) + sum(1 for raw in paths if not Path(raw).exists()))
+    items = _batch_items(paths, max_bytes=max_bytes, force=force)
+    for outcome in parse_sources(items, jobs=jobs, max_bytes=max_bytes, index=True, ahead=True):
+        if isinstance(outcome, _Decided):
+            file_report, logged = outcome.report, False
+            sha256, encoding = outcome.sha256, ""
+        else:
+            file_report, logged = _write_outcome(outcome, run=run, force=force, paper=paper, date=date, edition=edition)
+            sha256, encoding = outcome.sha256, outcome.draft.encoding if outcome.draft else ""
+        report.add(file_report)
+        if not logged:
+            _record_event(run, file_report, sha256, encoding)
+        if on_file:
+            on_file(file_report)
+    return report
+
+
+def _write_outcome(
+    outcome: ParseOutcome,
+    *,
+    run: ImportRun | None,
+    force: bool,
+    paper: str | None,
+    date: dt.date | None,
+    edition: str | None,
+) -> tuple[FileReport, bool]:
+    """Write one parsed file; returns its report and whether its import event is already logged.
+
+    A written file's event is logged in the file's own transaction: the log and the archive never
+    disagree about it, and the file costs one commit.
+    """
+    path = str(outcome.source.path)
+    if outcome.error is not None or outcome.draft is None:
+        error = outcome.error
+        return FileReport(
+            path=path,
+            result=EventResult.FAILED,
+            message=str(error),
+            line=error.line if error else None,
+            seconds=outcome.seconds,
+        ), False
+    started = time.perf_counter()
+    draft = apply_overrides(outcome.draft, paper=paper, date=date, edition=edition, source=outcome.source)
+    try:
+        with transaction.atomic():
+            result = _issue_import(draft, force=force)
+            file_report = _written_report(path, result, seconds=outcome.seconds + time.perf_counter() - started)
+            if run is not None:
+                _event_create(run, file_report, outcome.sha256, draft.encoding)
+    except DatabaseError as error:
+        # the transaction rolled back: nothing of this file stays; reconnect for the next file
+        logger.exception("database error while importing %s", path)
+        _drop_broken_connection()
+        return FileReport(
+            path=path,
+            result=EventResult.FAILED,
+            message=f"{path}: database error: {error}".strip(),
+            seconds=outcome.seconds + time.perf_counter() - started,
+        ), False
+    except Exception as error:  # a writer bug fails this file only
+        logger.exception("error while importing %s", path)
+        return FileReport(
+            path=path,
+            result=EventResult.FAILED,
+            message=f"{path}: {type(error).__name__}: {error}",
+            seconds=outcome.seconds + time.perf_counter() - started,
+        ), False
+    return file_report, run is not None
+
+
+def _written_report(path: str, result: IssueImportResult, *, seconds: float) -> FileReport:
+    message = {
+        EventResult.IMPORTED: "imported",
+        EventResult.SKIPPED: "already imported",
+        EventResult.REIMPORTED: f"re-imported; kept {result.kept} article(s) owned by editors",
+    }[result.result]
+    if result.conflicts:
+        message += "; for an editor to review: " + "; ".join(result.conflicts)
+    return FileReport(
+        path=path,
+        result=result.result,
+        message=message,
+        issue_id=result.issue.pk if result.issue else None,
+        counts=dict(result.counts),
+        conflicts=result.conflicts,
+        seconds=seconds,
+    )
