@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from importer.parsing.tokens import tokenise_article
+from importer.parsing.tokens import article_search_tokens
 
 from .models import Article, ArticleCredit, ArticleStatus, Page, Photo, Reporter
 from .search import build_search_document
@@ -90,10 +90,8 @@ def article_search_document(*, article: Article) -> str:
 def article_refresh_search_document(*, article: Article) -> Article:
     """Recompute the search document and jieba words after an edit (no history row: both are derived)."""
     document = article_search_document(article=article)
-    tokens = " ".join(
-        tokenise_article(
-            kicker=article.kicker, headline=article.headline, subheadline=article.subheadline, body=article.body
-        )
+    tokens = article_search_tokens(
+        kicker=article.kicker, headline=article.headline, subheadline=article.subheadline, body=article.body
     )
     if document != article.search_document or tokens != article.search_tokens:
         Article.objects.filter(pk=article.pk).update(search_document=document, search_tokens=tokens)

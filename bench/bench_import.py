@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -66,7 +67,9 @@ def tree_rss_kib(pid: int) -> int:
     return total
 
 
-def run_measured(cmd: list[str], env: dict) -> tuple[float, int, str]:
+def run_measured(cmd: list[str], env: dict) -> tuple[float, int, str, float]:
+    """Wall seconds, peak RSS (KiB) of the process tree, output, and CPU seconds the tree used."""
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peak = 0
@@ -86,7 +89,9 @@ def run_measured(cmd: list[str], env: dict) -> tuple[float, int, str]:
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"command failed ({process.returncode}): {' '.join(cmd)}\n{output[-3000:]}")
-    return elapsed, peak, output
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+    return elapsed, peak, output, cpu
 
 
 def fresh_database(admin_url: str, name: str) -> str:
@@ -135,7 +140,7 @@ def main() -> int:
                 "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             }
             subprocess.run([PY, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
-            elapsed, peak, output = run_measured(
+            elapsed, peak, output, cpu = run_measured(
                 [PY, "manage.py", "import_issue", str(data), "--jobs", str(jobs), "--no-progress", "-v", "0"], env
             )
             summary = output.strip().splitlines()[-1]
@@ -145,10 +150,11 @@ def main() -> int:
             print(
                 f"  --jobs {jobs}: {elapsed:.1f} s, {pages / elapsed:.0f} pages/s, "
                 f"{articles / elapsed:.0f} articles/s, "
-                f"peak RSS {peak / 1024:.0f} MB, {elapsed / floor:.2f}x the floor, speed-up {base / elapsed:.2f}x"
+                f"peak RSS {peak / 1024:.0f} MB, {elapsed / floor:.2f}x the floor, speed-up {base / elapsed:.2f}x, "
+                f"CPU {cpu:.1f} s in the import's processes (PostgreSQL's own not counted)"
             )
         # a second run over the same files: everything is skipped by its hash, nothing is parsed
-        elapsed, peak, output = run_measured(
+        elapsed, peak, output, _ = run_measured(
             [PY, "manage.py", "import_issue", str(data), "--no-progress", "-v", "0"], env
         )
         print(f"  re-run (all {count} already imported): {elapsed:.1f} s, {elapsed / count * 1000:.1f} ms per file")

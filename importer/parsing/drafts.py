@@ -80,9 +80,11 @@ class ArticleDraft:
     reporters: list[Credit] = field(default_factory=list)
     #: index, in the issue's article order, of the earlier copy of this article
     duplicate_of: int | None = None
-    #: jieba words of headline and body, filled by ``tokens.tokenise_draft`` when the import asks for them
-    tokens: list[str] = field(default_factory=list)
-    #: normalised search text (headline … body, captions, reporters), filled with ``tokens``
+    #: jieba words of kicker, headline, subheadline and body, space-separated as stored, filled by
+    #: ``tokens.index_draft`` when the import asks for them (one string: a draft crosses from a worker
+    #: process to the writer, and unpickling thousands of small strings cost the writer 3 ms a file)
+    search_tokens: str = ""
+    #: normalised search text (headline … body, captions, reporters), filled with ``search_tokens``
     search_document: str = ""
 
     @cached_property

@@ -45,12 +45,17 @@ def tokenise_article(*, kicker: str | None, headline: str | None, subheadline: s
     return tokenise(" ".join(filter(None, [kicker, headline, subheadline, body])))
 
 
+def article_search_tokens(*, kicker: str | None, headline: str | None, subheadline: str | None, body: str) -> str:
+    """An article's words as stored in ``Article.search_tokens``: space-separated."""
+    return " ".join(tokenise_article(kicker=kicker, headline=headline, subheadline=subheadline, body=body))
+
+
 def index_draft(draft: IssueDraft) -> IssueDraft:
-    """Fill ``tokens`` and ``search_document`` of every article of a draft (import workers do this).
+    """Fill ``search_tokens`` and ``search_document`` of every article of a draft (import workers do this).
 
     jieba is most of an import's work, so a text printed twice in an issue (a copy) is tokenised once.
     """
-    tokens_by_text: dict[tuple, list[str]] = {}
+    tokens_by_text: dict[tuple, str] = {}
     captions: dict[tuple[int, int], list[str]] = {}
     for page in draft.pages:
         for photo in page.photos:
@@ -61,10 +66,10 @@ def index_draft(draft: IssueDraft) -> IssueDraft:
             _ = article.fingerprint  # computed here, in the worker, and carried to the writer
             text = (article.kicker, article.headline, article.subheadline, article.body)
             if text not in tokens_by_text:
-                tokens_by_text[text] = tokenise_article(
+                tokens_by_text[text] = article_search_tokens(
                     kicker=article.kicker, headline=article.headline, subheadline=article.subheadline, body=article.body
                 )
-            article.tokens = list(tokens_by_text[text])
+            article.search_tokens = tokens_by_text[text]
             article.search_document = build_search_document(
                 headline=article.headline or "",
                 kicker=article.kicker or "",

@@ -225,7 +225,7 @@ def _write_pages_content(
                 kind=article_draft.kind,
                 status=status,
                 fingerprint=article_draft.fingerprint,
-                search_tokens=" ".join(article_draft.tokens),
+                search_tokens=article_draft.search_tokens,
                 source_spans=spans.get((page_draft.index, order), []),
                 search_document=article_draft.search_document,
             )
