@@ -38,7 +38,7 @@ class ArticleStatus(models.TextChoices):
 class Issue(models.Model):
     """One imported raw file: one issue (or section) of a paper."""
 
-    paper = models.CharField(max_length=100, blank=True, db_index=True)
+    paper = models.CharField(max_length=100, blank=True)  # indexed by (paper, publication_date)
     publication_date = models.DateField(null=True, blank=True, db_index=True)
     edition = models.CharField(max_length=100, blank=True)
     source_name = models.CharField(max_length=255, help_text="File name the issue was imported from.")
@@ -59,10 +59,10 @@ class Issue(models.Model):
 class Page(models.Model):
     """A page of an issue, with its raw text kept verbatim and the import's segmentation of it."""
 
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="pages")
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="pages", db_index=False)  # (issue, index)
     index = models.PositiveSmallIntegerField(help_text="1-based position of the page in the file.")
     number = models.CharField(max_length=20, blank=True, help_text="Printed page number, e.g. A08.")
-    section = models.CharField(max_length=100, blank=True, db_index=True)
+    section = models.CharField(max_length=100, blank=True)
     printed_date = models.DateField(null=True, blank=True)
     staff = models.JSONField(default=dict, blank=True, help_text="编辑/校对/组版 as printed.")
     raw_text = models.TextField(help_text="The page's text exactly as decoded from the file.")
@@ -87,6 +87,7 @@ class Page(models.Model):
     class Meta:
         ordering = ["issue", "index"]
         constraints = [models.UniqueConstraint(fields=["issue", "index"], name="page_unique_index")]
+        indexes = [models.Index(fields=["section"], name="page_section")]
 
     def __str__(self) -> str:
         label = self.number or f"p{self.index}"
@@ -114,24 +115,23 @@ class PublishedArticleQuerySet(models.QuerySet):
 
 
 class Article(models.Model):
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="articles")
-    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="articles")
+    # no index of their own: the (issue, status) and (page, order) indexes lead with them
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="articles", db_index=False)
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="articles", db_index=False)
     order = models.PositiveSmallIntegerField(help_text="Position on the page, from 0.")
     headline = models.CharField(max_length=500, blank=True)
     kicker = models.CharField(max_length=500, blank=True, help_text="引题 printed above the headline.")
     subheadline = models.CharField(max_length=500, blank=True, help_text="副题 printed below the headline.")
     body = models.TextField(blank=True, help_text="Paragraphs separated by a blank line.")
-    kind = models.CharField(max_length=20, choices=ArticleKind.choices, default=ArticleKind.NEWS, db_index=True)
-    status = models.CharField(
-        max_length=20, choices=ArticleStatus.choices, default=ArticleStatus.PUBLISHED, db_index=True
-    )
+    kind = models.CharField(max_length=20, choices=ArticleKind.choices, default=ArticleKind.NEWS)
+    status = models.CharField(max_length=20, choices=ArticleStatus.choices, default=ArticleStatus.PUBLISHED)
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
     )
     reporters = models.ManyToManyField(Reporter, through="ArticleCredit", related_name="articles", blank=True)
 
     fingerprint = models.CharField(
-        max_length=40, db_index=True, help_text="SHA-1 of the normalised body: matches articles across re-imports."
+        max_length=40, help_text="SHA-1 of the normalised body: matches articles across re-imports."
     )
     source_spans = models.JSONField(
         default=list, blank=True, help_text="[kind, start, end] spans of the page's raw text this article came from."
@@ -165,6 +165,11 @@ class Article(models.Model):
             models.Index(fields=["page", "order"], name="article_page_order"),
             models.Index(fields=["issue", "status"], name="article_issue_status"),
             models.Index(fields=["status", "-id"], name="article_public", condition=Q(duplicate_of__isnull=True)),
+            # plain indexes, not db_index: PostgreSQL would add a second, LIKE-prefix index to each, which
+            # nothing queries and every imported row pays for
+            models.Index(fields=["status"], name="article_status"),
+            models.Index(fields=["kind"], name="article_kind"),
+            models.Index(fields=["fingerprint"], name="article_fingerprint"),
         ]
 
     def __str__(self) -> str:
@@ -179,8 +184,9 @@ class Article(models.Model):
 class ArticleCredit(models.Model):
     """A reporter credited on an article, in a role, in printed order."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="credits")
-    reporter = models.ForeignKey(Reporter, on_delete=models.PROTECT, related_name="credits")
+    # no index of their own: the unique (article, reporter, role) and the (reporter, role) index lead with them
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="credits", db_index=False)
+    reporter = models.ForeignKey(Reporter, on_delete=models.PROTECT, related_name="credits", db_index=False)
     role = models.CharField(max_length=10, choices=Role.choices)
     order = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords()

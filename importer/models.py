@@ -44,8 +44,8 @@ class ImportRun(models.Model):
 class ImportEvent(models.Model):
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="events")
     path = models.TextField()
-    sha256 = models.CharField(max_length=64, blank=True, db_index=True)
-    result = models.CharField(max_length=20, choices=EventResult.choices, db_index=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    result = models.CharField(max_length=20, choices=EventResult.choices)
     message = models.TextField(blank=True)
     line = models.PositiveIntegerField(null=True, blank=True)
     encoding = models.CharField(max_length=40, blank=True)
@@ -58,6 +58,11 @@ class ImportEvent(models.Model):
 
     class Meta:
         ordering = ["run", "id"]
+        # plain indexes: db_index would add LIKE-prefix twins on PostgreSQL that every event pays for
+        indexes = [
+            models.Index(fields=["sha256"], name="importevent_sha256"),
+            models.Index(fields=["result"], name="importevent_result"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.result}: {self.path}"

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from articles.models import Issue
@@ -28,7 +28,7 @@ from ..models import EventResult, ImportEvent, ImportRun, RunStatus
 from ..parsing import ImportInputError
 from ..parsing.decoding import check_size
 from ..parsing.files import ParseOutcome, SourceFile, count_sources, distinct_roots, iter_sources, parse_sources
-from .issues import COUNT_KEYS, IssueImportResult, _issue_import, apply_overrides
+from .issues import COUNT_KEYS, IssueImportResult, apply_overrides, issue_import_conflict, issue_import_in_transaction
 
 logger = logging.getLogger("importer")
 
@@ -274,11 +274,15 @@ def _write_outcome(
     started = time.perf_counter()
     draft = apply_overrides(outcome.draft, paper=paper, date=date, edition=edition, source=outcome.source)
     try:
-        with transaction.atomic():
-            result = _issue_import(draft, force=force)
-            file_report = _written_report(path, result, seconds=outcome.seconds + time.perf_counter() - started)
-            if run is not None:
-                _event_create(run, file_report, outcome.sha256, draft.encoding)
+        try:
+            with transaction.atomic():
+                result = issue_import_in_transaction(draft=draft, force=force)
+                file_report = _written_report(path, result, seconds=outcome.seconds + time.perf_counter() - started)
+                if run is not None:
+                    _event_create(run, file_report, outcome.sha256, draft.encoding)
+        except IntegrityError as conflict:
+            result = issue_import_conflict(draft=draft, force=force, error=conflict)
+            return _written_report(path, result, seconds=outcome.seconds + time.perf_counter() - started), False
     except DatabaseError as error:
         # the transaction rolled back: nothing of this file stays; reconnect for the next file
         logger.exception("database error while importing %s", path)

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
-from django.db.models import Q
+from django.db.models import BooleanField, CharField, IntegerField, Model, Q, TextField
 
 from articles.models import Article, ArticleCredit, Issue, Page, Photo, Reporter
 from articles.services import EDITABLE_PAGE_FIELDS
@@ -75,33 +76,82 @@ def _bulk_insert(model, objects, **options) -> list:
     return model.objects.bulk_create(objects, batch_size=500, **options)
 
 
-def _copy_insert(model, objects: list) -> list:
-    """Insert unsaved model instances with PostgreSQL's ``COPY``, giving them their primary keys first.
+def _insert_in_order(groups: list[tuple[type[Model], list]]) -> None:
+    """Insert groups of unsaved instances in order; a group may reference instances of earlier groups.
 
-    The keys are drawn from the table's own sequence, so the rows are exactly what ``bulk_create``
-    would have written (same defaults, ``auto_now_add`` stamps, foreign keys, JSON encoding), and the
-    instances can be referenced by the rows written after them.
+    On PostgreSQL every group's primary keys are drawn first, in one query: the round trips, not the
+    rows, were most of what a file's write waited for.
     """
-    opts = model._meta
+    groups = [(model, objects) for model, objects in groups if objects]
+    if connection.vendor == "postgresql":
+        _draw_primary_keys(groups)
+        # with every key known, neighbouring groups of one table go in one COPY (foreign keys are
+        # checked at commit)
+        merged: list[tuple[type[Model], list]] = []
+        for model, objects in groups:
+            if merged and merged[-1][0] is model:
+                merged[-1] = (model, merged[-1][1] + objects)
+            else:
+                merged.append((model, objects))
+        groups = merged
+    for model, objects in groups:
+        _bulk_insert(model, objects)
+
+
+def _draw_primary_keys(groups: list[tuple[type[Model], list]]) -> None:
+    """Give unsaved instances primary keys from their tables' own sequences, in one query."""
+    arrays = ", ".join(
+        "ARRAY(SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s))" for _ in groups
+    )
+    params = [
+        value for model, objects in groups for value in (model._meta.db_table, model._meta.pk.column, len(objects))
+    ]
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(f"SELECT {arrays}", params)
+        keys = cursor.fetchone()
+    for (_, objects), drawn in zip(groups, keys, strict=True):
+        for instance, key in zip(objects, drawn, strict=True):
+            instance.pk = key
+
+
+def _copy_insert(model, objects: list) -> list:
+    """Insert unsaved model instances with PostgreSQL's ``COPY``.
+
+    The rows are exactly what ``bulk_create`` would have written (same defaults, ``auto_now_add``
+    stamps, foreign keys, JSON encoding; a test compares both); primary keys come from the table's
+    own sequence, so the instances can be referenced by rows written after them.
+    """
+    if any(instance.pk is None for instance in objects):
+        _draw_primary_keys([(model, [instance for instance in objects if instance.pk is None])])
     db = connections[DEFAULT_DB_ALIAS]  # resolved once: the ``connection`` proxy costs a lookup per use
-    quote = db.ops.quote_name
-    fields = list(opts.concrete_fields)
-    with db.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [opts.db_table, opts.pk.column, len(objects)],
-        )
-        for instance, (pk,) in zip(objects, cursor.fetchall(), strict=True):
+    columns, values = _copy_columns(model)
+    statement = f"COPY {db.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+    # the raw psycopg cursor's COPY: its errors are made Django's, as for every other query
+    with db.wrap_database_errors, db.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for instance in objects:
             instance._prepare_related_fields_for_save(operation_name="bulk_create")
-            instance.pk = pk
-        columns = ", ".join(quote(f.column) for f in fields)
-        with cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy:
-            for instance in objects:
-                copy.write_row([f.get_db_prep_save(f.pre_save(instance, True), db) for f in fields])
+            copy.write_row([value(instance, db) for value in values])
     for instance in objects:
         instance._state.adding = False
         instance._state.db = db.alias
     return objects
+
+
+@cache
+def _copy_columns(model) -> tuple[str, list[Callable]]:
+    """The quoted column list of a model's table, and for each column how to read its value from an
+    instance. Text, numbers, booleans and keys are stored as they are; every other field (dates, JSON,
+    ``auto_now_add`` stamps) goes through Django's own ``pre_save`` and ``get_db_prep_save``."""
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    fields = model._meta.concrete_fields
+    stored_as_is = (CharField, TextField, IntegerField, BooleanField)
+    values: list[Callable] = []
+    for model_field in fields:
+        if model_field.is_relation or model_field.primary_key or isinstance(model_field, stored_as_is):
+            values.append(lambda instance, db, attname=model_field.attname: getattr(instance, attname))
+        else:
+            values.append(lambda instance, db, f=model_field: f.get_db_prep_save(f.pre_save(instance, True), db))
+    return ", ".join(quote(model_field.column) for model_field in fields), values
 
 
 def _reporters_for(names: set[str], counts: Counter) -> dict[str, Reporter]:
@@ -172,8 +222,10 @@ def _write_pages_content(
     *,
     kept: Sequence[Article] = (),
     kept_photos: frozenset[tuple] = frozenset(),
+    new_pages: Sequence[Page] = (),
 ) -> dict[str, Article]:
-    """Create the articles, credits and photos of every page of the draft.
+    """Create the articles, credits and photos of every page of the draft (and ``new_pages``, the
+    unsaved pages they are on), all in one ``_insert_in_order``.
 
     ``kept`` are articles an editor owns (on a forced re-import). The draft's article with the same text
     (fingerprint), and the same role, first copy or later printed copy, is not created again: the
@@ -258,11 +310,12 @@ def _write_pages_content(
                 )
             )
 
-    _bulk_insert(Article, plain)
+    first_copies = {id(article) for article in plain}
     for article, original in copies:
         target = issue_order[original] if 0 <= original < len(issue_order) else None
-        article.duplicate_of = target if target is not None and target.pk else None
-    _bulk_insert(Article, [a for a, _ in copies])
+        # a later copy points at a first copy: one created here, or one an editor kept (already saved)
+        if target is not None and (id(target) in first_copies or target.pk is not None):
+            article.duplicate_of = target
     counts["articles"] += len(plain) + len(copies)
 
     credits: list[ArticleCredit] = []
@@ -276,17 +329,20 @@ def _write_pages_content(
             credits.append(
                 ArticleCredit(article=article, reporter=reporters[key[0]], role=credit.role, order=len(seen) - 1)
             )
-    _bulk_insert(ArticleCredit, credits)
     counts["credits"] += len(credits)
-
-    for photo in photos:
-        photo.article_id = photo.article.pk if photo.article is not None else None
-    _bulk_insert(Photo, photos)
     counts["photos"] += len(photos)
+    _insert_in_order(
+        [
+            (Page, list(new_pages)),
+            (Article, plain),
+            (Article, [article for article, _ in copies]),
+            (ArticleCredit, credits),
+            (Photo, photos),
+        ]
+    )
     return {article.fingerprint: article for article in plain}
 
 
-@transaction.atomic
 def issue_import(*, draft: IssueDraft, force: bool = False) -> IssueImportResult:
     """Write one parsed issue in one transaction.
 
@@ -294,11 +350,16 @@ def issue_import(*, draft: IssueDraft, force: bool = False) -> IssueImportResult
     every article no editor has touched is re-segmented; touched or verified articles stay byte for byte,
     and those the new segmentation no longer finds are reported as conflicts.
     """
-    return _issue_import(draft, force=force)
+    try:
+        with transaction.atomic():
+            return issue_import_in_transaction(draft=draft, force=force)
+    except IntegrityError as error:
+        return issue_import_conflict(draft=draft, force=force, error=error)
 
 
-def _issue_import(draft: IssueDraft, *, force: bool) -> IssueImportResult:
-    """``issue_import`` inside a transaction the caller holds (a batch adds the file's log event to it)."""
+def issue_import_in_transaction(*, draft: IssueDraft, force: bool = False) -> IssueImportResult:
+    """The body of ``issue_import``, for a caller that holds the transaction (a batch adds the file's log
+    event to it). If it raises ``IntegrityError``, roll back and ask ``issue_import_conflict``."""
     if not draft.sha256:
         raise ValueError("draft has no sha256: parse it with importer.parsing.parse_bytes")
     if not draft.indexed:
@@ -308,13 +369,16 @@ def _issue_import(draft: IssueDraft, *, force: bool) -> IssueImportResult:
         return IssueImportResult(issue=existing, result=EventResult.SKIPPED)
     if existing is not None:
         return _reimport(existing, draft)
-    try:
-        with transaction.atomic():  # a savepoint: another process may have imported the same file meanwhile
-            return _import_new(draft)
-    except IntegrityError:
-        if force or not Issue.objects.filter(sha256=draft.sha256).exists():
-            raise
-        return IssueImportResult(issue=Issue.objects.get(sha256=draft.sha256), result=EventResult.SKIPPED)
+    return _import_new(draft)
+
+
+def issue_import_conflict(*, draft: IssueDraft, force: bool, error: IntegrityError) -> IssueImportResult:
+    """After an ``IntegrityError`` rolled a file back: if another process imported the same file in the
+    meantime, this one is skipped (no savepoint per file needed for that rare race); else ``error`` stands."""
+    issue = Issue.objects.filter(sha256=draft.sha256).first()
+    if force or issue is None:
+        raise error
+    return IssueImportResult(issue=issue, result=EventResult.SKIPPED)
 
 
 def _import_new(draft: IssueDraft) -> IssueImportResult:
@@ -329,10 +393,9 @@ def _import_new(draft: IssueDraft) -> IssueImportResult:
         size_bytes=draft.size,
     )
     counts["issues"] += 1
-    created_pages = _bulk_insert(Page, [Page(issue=issue, index=p.index, **_page_fields(p)) for p in draft.pages])
-    counts["pages"] += len(created_pages)
-    pages = {page.index: page for page in created_pages}
-    _write_pages_content(issue, draft, pages, counts)
+    pages = {p.index: Page(issue=issue, index=p.index, **_page_fields(p)) for p in draft.pages}
+    counts["pages"] += len(pages)
+    _write_pages_content(issue, draft, pages, counts, new_pages=list(pages.values()))
     return IssueImportResult(issue=issue, result=EventResult.IMPORTED, counts=counts)
 
 

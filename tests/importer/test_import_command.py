@@ -425,3 +425,26 @@ def test_copy_writes_the_same_rows_as_bulk_create(monkeypatch, db_vendor):
     monkeypatch.setattr(services, "_copy_insert", lambda model, objects: model.objects.bulk_create(objects))
     run(str(SEEDS_DIR))
     assert rows() == copied
+
+
+def test_a_file_imported_by_another_process_meanwhile_is_skipped(monkeypatch):
+    """The archive did not hold the file when we looked, but another import wrote it before our insert:
+    the unique hash refuses ours, the file's transaction rolls back, and it counts as skipped."""
+    from types import SimpleNamespace
+
+    from importer.parsing.files import parse_bytes
+    from importer.services import batches, issue_import
+
+    run(str(SEEDS[4]))
+    before = snapshot()
+    monkeypatch.setattr(Issue.objects, "select_for_update", lambda: Issue.objects.none())
+    draft = parse_bytes(SEEDS[4].read_bytes(), source=SEEDS[4].name)
+    result = issue_import(draft=draft)
+    assert result.result == EventResult.SKIPPED and result.issue == Issue.objects.get()
+    assert snapshot() == before
+
+    no_hashes = SimpleNamespace(filter=lambda **lookup: SimpleNamespace(values_list=lambda *fields: []))
+    monkeypatch.setattr(batches, "Issue", SimpleNamespace(objects=no_hashes))
+    out, _ = run(str(SEEDS[4]))
+    assert "1 skipped" in out and snapshot() == before
+    assert list(ImportEvent.objects.order_by("pk").values_list("result", flat=True)) == ["imported", "skipped"]
