@@ -140,11 +140,26 @@ class IssueDraft:
         return [article for page in self.pages for article in page.articles]
 
 
+#: Full-width punctuation that Chinese text is full of (and the ideographic space), each with what NFKC
+#: makes of it. Each is compatibility-equivalent to its replacement, so NFKC gives the same result with
+#: or without them replaced; once they are, most texts are already normalised, which ``unicodedata``
+#: sees in a quick check instead of decomposing and recomposing the whole text (ten times the work).
+_FULLWIDTH_FOLDS = tuple((char, unicodedata.normalize("NFKC", char)) for char in "，（）；：！？…\u3000")
+
+
+def nfkc(text: str) -> str:
+    """Exactly ``unicodedata.normalize("NFKC", text)``, several times faster on Chinese text."""
+    for char, folded in _FULLWIDTH_FOLDS:
+        if char in text:
+            text = text.replace(char, folded)
+    return unicodedata.normalize("NFKC", text)
+
+
 def normalise_text(text: str | None) -> str:
     """NFKC with all whitespace removed: how texts are compared (as the gold scorer does)."""
     if not text:
         return ""
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    return "".join(nfkc(text).split())
 
 
 def text_fingerprint(text: str | None) -> str:

@@ -8,34 +8,17 @@ coincidence is impossible.
 
 from __future__ import annotations
 
-import unicodedata
-
 from .drafts import normalise_text
 
 #: Bodies shorter than this (in characters) are never called duplicates: briefs can share phrasing.
 MIN_CHARS = 40
-
-#: Full-width punctuation that Chinese text is full of, each with what NFKC makes of it. Each is
-#: compatibility-equivalent to its replacement, so NFKC gives the same result with or without them
-#: replaced; once they are, most texts are already normalised, which ``unicodedata`` sees in a quick
-#: check instead of decomposing and recomposing the whole text (ten times the work).
-_FULLWIDTH_FOLDS = tuple((char, unicodedata.normalize("NFKC", char)) for char in "，（）；：！？…")
-
-
-def comparison_text(text: str | None) -> str:
-    """Exactly ``normalise_text(text)`` (NFKC, white space removed), faster on Chinese text."""
-    if text:
-        for char, folded in _FULLWIDTH_FOLDS:
-            if char in text:
-                text = text.replace(char, folded)
-    return normalise_text(text)
 
 
 def mark_duplicates(articles: list) -> None:
     """Set ``duplicate_of`` on later copies; ``articles`` are in issue order and have ``body``."""
     seen: list[tuple[int, str]] = []
     for index, article in enumerate(articles):
-        key = comparison_text(article.body)
+        key = normalise_text(article.body)
         if len(key) < MIN_CHARS:
             continue
         for first, earlier in seen:

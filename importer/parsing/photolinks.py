@@ -10,7 +10,7 @@ printed on the page after the story).
 
 from __future__ import annotations
 
-from .duplicates import comparison_text
+from .drafts import normalise_text
 
 #: Share of the caption's bigrams the article must hold, and its lead over the runner-up.
 MIN_SHARE = 0.4
@@ -18,7 +18,7 @@ MIN_MARGIN = 0.15
 
 
 def _bigrams(text: str) -> set[str]:
-    flat = comparison_text(text)
+    flat = normalise_text(text)
     return {flat[i : i + 2] for i in range(len(flat) - 1)}
 
 

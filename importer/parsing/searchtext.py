@@ -11,14 +11,15 @@ on this document; what goes into it is decided here only.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
+
+from .drafts import nfkc
 
 
 def normalise_for_search(text: str | None) -> str:
     if not text:
         return ""
-    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return "".join(nfkc(text).casefold().split())
 
 
 def build_search_document(

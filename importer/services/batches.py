@@ -232,7 +232,7 @@ def issues_import_batch(
     if on_total:
         on_total(count_sources(paths) + sum(1 for raw in paths if not Path(raw).exists()))
     items = _batch_items(paths, max_bytes=max_bytes, force=force)
-    for outcome in parse_sources(items, jobs=jobs, max_bytes=max_bytes, index=True, ahead=True):
+    for outcome in parse_sources(items, jobs=jobs, max_bytes=max_bytes, index=True):
         if isinstance(outcome, _Decided):
             file_report, logged = outcome.report, False
             sha256, encoding = outcome.sha256, ""

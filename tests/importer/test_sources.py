@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
 from importer.parsing import ImportInputError
+from importer.parsing import files as files_module
 from importer.parsing.files import SourceFile, count_sources, discover, iter_sources, parse_sources
 
 
@@ -59,16 +59,19 @@ def test_manifest_entries_reach_their_files(tmp_path):
     assert source.manifest.paper == "某报" and source.manifest.date.isoformat() == "2020-01-02"
 
 
-@pytest.mark.parametrize(("jobs", "ahead"), [(1, False), (1, True), (2, False)])
-def test_items_that_are_not_files_pass_through_in_their_place(tmp_path, jobs, ahead):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_items_that_are_not_files_pass_through_in_their_place(tmp_path, jobs, monkeypatch):
+    """Files are parsed in rounds; anything else keeps its place between them."""
+    monkeypatch.setattr(files_module, "ROUND_SIZE", 2)
     files = make_tree(tmp_path)
-    items: list = [SourceFile(files[0]), "decided", SourceFile(files[1]), "also decided"]
-    interval = sys.getswitchinterval()
-    results = list(parse_sources(iter(items), jobs=jobs, ahead=ahead))
-    assert sys.getswitchinterval() == interval, "the parse-ahead thread's switch interval is undone"
+    items: list = [SourceFile(files[0]), "decided", *map(SourceFile, files[1:5]), "also decided", SourceFile(files[5])]
+    results = list(parse_sources(iter(items), jobs=jobs, index=True))
     assert [r if isinstance(r, str) else r.source.path for r in results] == [
         files[0],
         "decided",
-        files[1],
+        *files[1:5],
         "also decided",
+        files[5],
     ]
+    drafts = [r.draft for r in results if not isinstance(r, str) and r.draft is not None]
+    assert drafts and all(draft.indexed for draft in drafts)
