@@ -16,22 +16,14 @@ from dataclasses import dataclass, field
 from . import blocks as bk
 from . import credits as cr
 from .blocks import Unit
+from .bodytext import BodyLine, build_body
 from .drafts import Credit, SegmentKind
 from .layout import AFTER, COLUMN_INTRO, Group, is_couplet, is_intertitle, is_page_label
 from .pages import PageInfo, is_date_line, parse_date, read_header
-from .textfix import TERMINAL, cells, ends_sentence, join_lines
+from .textfix import TERMINAL, ends_sentence, join_lines
 
 #: A caption with neither arrow nor credit is one sentence standing alone; longer text is an article.
 LONE_CAPTION_MAX = 90
-
-
-@dataclass(slots=True)
-class BodyLine:
-    page: int
-    start: int
-    end: int
-    blank_before: bool
-    hard: bool = False  # paragraph of its own (an intertitle)
 
 
 @dataclass
@@ -131,7 +123,16 @@ class Assembler:
         self.current = None
 
     def add_body(self, article: ArticleBuild, unit: Unit, start: int | None = None, hard: bool = False):
-        owner = self.art_owner(article)
+        """The unit's lines (from raw offset ``start`` on, when given) join the article's body.
+
+        A unit's lines follow each other with only white space between them, so the body they make
+        is one span from the first body character to the unit's end: segments come out the same as
+        from a span per line, with a fraction of the spans to lay and merge.
+        """
+        owner = ("article", article.id)
+        page = self.page
+        lines = article.lines
+        body_start = None
         for index, line in enumerate(unit.lines):
             begin = line.start
             if start is not None:
@@ -141,9 +142,12 @@ class Assembler:
                 if line.start < start:
                     self.span(SegmentKind.BYLINE, line.start, start, owner)
                     begin = start
+            if body_start is None:
+                body_start = begin
             blank = line.blank_before if index else unit.blank_before or line.blank_before
-            article.lines.append(BodyLine(self.page, begin, line.end, blank, hard))
-            self.span(SegmentKind.BODY, begin, line.end, owner)
+            lines.append(BodyLine(page, begin, line.end, blank, hard))
+        if body_start is not None:
+            self.span(SegmentKind.BODY, body_start, unit.lines[-1].end, owner)
 
     def apply_group(self, group: Group, article: ArticleBuild, page: int | None = None):
         """Give ``article`` the group's headline, kicker and subheadline (spans on ``page``)."""
@@ -477,23 +481,3 @@ def _lead_inner(unit: Unit) -> str:
     if open_at < 0 or close_at < 0:
         return ""
     return text[open_at + 1 : close_at]
-
-
-def build_body(raws: list[str], lines: list[BodyLine]) -> str:
-    """Body text: wrapped lines joined, paragraphs (separated by a blank line) where a sentence ends
-    on a short line or before a blank line in the raw text."""
-    texts = [raws[line.page][line.start : line.end] for line in lines]
-    if not texts:
-        return ""
-    line_widths = [cells(text) for text in texts]
-    widths = sorted(line_widths)
-    column = widths[int(len(widths) * 0.75)] if len(widths) > 2 else widths[-1]
-    paragraphs: list[list[str]] = [[]]
-    for index, text in enumerate(texts):
-        if index and paragraphs[-1]:
-            prev_text, line = texts[index - 1], lines[index]
-            short = line_widths[index - 1] < column - 1.5
-            if line.hard or lines[index - 1].hard or ((line.blank_before or short) and ends_sentence(prev_text)):
-                paragraphs.append([])
-        paragraphs[-1].append(text)
-    return "\n\n".join(joined for joined in (join_lines(p) for p in paragraphs) if joined)

@@ -93,11 +93,10 @@ def _drafts(text: str, source: str, pages: list[tuple[int, str]], assembly: Asse
         spans = spans_by_page.get(index, [])
         page.segments = _segments(page.raw_text, spans, assembly, local_article, local_photo, index)
         for segment in page.segments:
-            cleaned = "".join(page.raw_text[segment.start : segment.end].split())
             if segment.kind == SegmentKind.FURNITURE:
-                page.furniture.append(cleaned)
+                page.furniture.append("".join(page.raw_text[segment.start : segment.end].split()))
             elif segment.kind == SegmentKind.UNASSIGNED:
-                page.unassigned.append(cleaned)
+                page.unassigned.append("".join(page.raw_text[segment.start : segment.end].split()))
     issue.pages = drafts
     issue.date = next((page.date for page in drafts if page.date), None)
     issue.paper = next((page.paper for page in drafts if page.paper), None)

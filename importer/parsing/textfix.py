@@ -48,6 +48,15 @@ def cells(text: str) -> float:
     return (len(kept) - narrow) + narrow * 0.5
 
 
+def cells_each(texts: list[str]) -> list[float]:
+    """``cells`` of each text, for the lines of a body: printable texts (one check over all of them,
+    the usual case) are counted in two list comprehensions instead of a call per line."""
+    if not "".join(texts).isprintable():
+        return [cells(text) for text in texts]
+    narrows = [len(text.encode("ascii", "ignore")) for text in texts]
+    return [(len(text) - narrow) + narrow * 0.5 for text, narrow in zip(texts, narrows, strict=True)]
+
+
 def strip_ws(text: str) -> str:
     return _WS.sub("", text)
 

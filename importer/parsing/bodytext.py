@@ -1,0 +1,42 @@
+"""An article's body text from its lines: wrapped lines joined, paragraphs found again.
+
+The assembler (:mod:`.assemble`) collects each article's body as raw line spans while it walks the
+units; the text is made once the walk is over and trailing credits have been cut from the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .textfix import cells_each, ends_sentence, join_lines
+
+
+@dataclass(slots=True)
+class BodyLine:
+    """One line of an article's body: raw offsets on a page, and what may start a paragraph there."""
+
+    page: int
+    start: int
+    end: int
+    blank_before: bool
+    hard: bool = False  # paragraph of its own (an intertitle)
+
+
+def build_body(raws: list[str], lines: list[BodyLine]) -> str:
+    """Body text: wrapped lines joined, paragraphs (separated by a blank line) where a sentence ends
+    on a short line or before a blank line in the raw text."""
+    texts = [raws[line.page][line.start : line.end] for line in lines]
+    if not texts:
+        return ""
+    line_widths = cells_each(texts)
+    widths = sorted(line_widths)
+    column = widths[int(len(widths) * 0.75)] if len(widths) > 2 else widths[-1]
+    paragraphs: list[list[str]] = [[]]
+    for index, text in enumerate(texts):
+        if index and paragraphs[-1]:
+            prev_text, line = texts[index - 1], lines[index]
+            short = line_widths[index - 1] < column - 1.5
+            if line.hard or lines[index - 1].hard or ((line.blank_before or short) and ends_sentence(prev_text)):
+                paragraphs.append([])
+        paragraphs[-1].append(text)
+    return "\n\n".join(joined for joined in (join_lines(p) for p in paragraphs) if joined)
