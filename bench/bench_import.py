@@ -147,10 +147,11 @@ def main() -> int:
             pages = int(re.search(r"(\d+) pages", summary).group(1))
             articles = int(re.search(r"(\d+) articles", summary).group(1))
             base = base or elapsed
+            ratio_to_floor = "" if args.no_floor else f"{elapsed / floor:.2f}x the floor, "
             print(
                 f"  --jobs {jobs}: {elapsed:.1f} s, {pages / elapsed:.0f} pages/s, "
                 f"{articles / elapsed:.0f} articles/s, "
-                f"peak RSS {peak / 1024:.0f} MB, {elapsed / floor:.2f}x the floor, speed-up {base / elapsed:.2f}x, "
+                f"peak RSS {peak / 1024:.0f} MB, {ratio_to_floor}speed-up {base / elapsed:.2f}x, "
                 f"CPU {cpu:.1f} s in the import's processes (PostgreSQL's own not counted)"
             )
         # a second run over the same files: everything is skipped by its hash, nothing is parsed
