@@ -10,7 +10,9 @@ neighbours and is decided in :mod:`.layout`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from . import credits as cr
 from .pages import header_kind, is_date_line
@@ -91,6 +93,9 @@ class Unit:
         return "".join(line.text + (" " if line.tail_space else "") for line in self.lines).rstrip()
 
 
+_line_start = attrgetter("start")
+
+
 def page_lines(raw: str) -> list[Line]:
     lines: list[Line] = []
     offset = 0
@@ -118,16 +123,22 @@ _INNER_HINT = re.compile(r"扫图|[⬆⬅➡⬇●]|本报讯")
 
 
 def _cut_lines(raw: str, lines: list[Line]) -> list[Line]:
-    """All lines of a page, each cut where a second item starts inside it (see ``_cut_line``)."""
-    hints = [match.start() for match in _INNER_HINT.finditer(raw)]
-    if not hints:
+    """All lines of a page, each cut where a second item starts inside it (see ``_cut_line``).
+
+    A page holds few hints, so each hint finds its line by bisection rather than every line being
+    compared with the hints.
+    """
+    to_cut: set[int] = set()
+    for match in _INNER_HINT.finditer(raw):
+        hint = match.start()
+        index = bisect_right(lines, hint, key=_line_start) - 1
+        if index >= 0 and lines[index].start < hint < lines[index].end:
+            to_cut.add(index)
+    if not to_cut:
         return lines
     out: list[Line] = []
-    next_hint = 0
-    for line in lines:
-        while next_hint < len(hints) and hints[next_hint] <= line.start:
-            next_hint += 1
-        if next_hint < len(hints) and hints[next_hint] < line.end:
+    for index, line in enumerate(lines):
+        if index in to_cut:
             out.extend(_cut_line(line))
         else:
             out.append(line)

@@ -136,6 +136,8 @@ def undouble(text: str) -> list[tuple[int, int, bool]] | None:
     n = len(seq)
     if n < 4 or n > 200:
         return None
+    if seq.find(seq[0], 1, n // 2 + 1) < 0:
+        return None  # the first run's copy starts with the line's first character, within its first half
     if any(seq.count(ch) % 2 for ch in set(seq)):
         return None  # every run is printed twice, so every character occurs an even number of times
     chars = [(i, ch) for i, ch in enumerate(text) if not ch.isspace()]
