@@ -31,12 +31,12 @@ def build_body(raws: list[str], lines: list[BodyLine]) -> str:
     line_widths = cells_each(texts)
     widths = sorted(line_widths)
     column = widths[int(len(widths) * 0.75)] if len(widths) > 2 else widths[-1]
-    paragraphs: list[list[str]] = [[]]
-    for index, text in enumerate(texts):
-        if index and paragraphs[-1]:
-            prev_text, line = texts[index - 1], lines[index]
-            short = line_widths[index - 1] < column - 1.5
-            if line.hard or lines[index - 1].hard or ((line.blank_before or short) and ends_sentence(prev_text)):
-                paragraphs.append([])
-        paragraphs[-1].append(text)
+    short_below = column - 1.5
+    paragraphs: list[list[str]] = [[texts[0]]]
+    for index in range(1, len(texts)):
+        line, prev = lines[index], lines[index - 1]
+        short = line_widths[index - 1] < short_below
+        if line.hard or prev.hard or ((line.blank_before or short) and ends_sentence(texts[index - 1])):
+            paragraphs.append([])
+        paragraphs[-1].append(texts[index])
     return "\n\n".join(joined for joined in (join_lines(p) for p in paragraphs) if joined)

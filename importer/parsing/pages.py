@@ -35,6 +35,13 @@ _STAFF = re.compile(r"(编辑|责编|校对|组版|美编|版式)[：:]\s*([\u4e
 _HEADER_HINT = re.compile(r"[A-Z：:]|第\d|新闻热线|[日晚]报$")
 
 
+#: The line break before a page's first line, a line starting with a form feed or exactly one space:
+#: every break ``str.splitlines`` knows, a carriage return only when no line feed follows it (a CR LF
+#: is one break). One search over the text finds the pages without listing its lines.
+_LINE_BREAKS = "\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_PAGE_START = re.compile(rf"(?:\r(?!\n)|[{_LINE_BREAKS}])(?=\f| (?! ))")
+
+
 @dataclass
 class PageInfo:
     """What a page's furniture lines state."""
@@ -48,12 +55,7 @@ class PageInfo:
 
 def split_pages(text: str) -> list[tuple[int, str]]:
     """(offset, raw text) of each page; the concatenation of the raw texts is ``text``."""
-    starts = [0]
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        if offset and (line.startswith("\f") or (line.startswith(" ") and not line.startswith("  "))):
-            starts.append(offset)
-        offset += len(line)
+    starts = [0, *[match.end() for match in _PAGE_START.finditer(text)]]
     pages = []
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else len(text)
