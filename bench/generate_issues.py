@@ -55,7 +55,9 @@ def rewrap(block: str, width: int) -> str:
     text = "".join(line.strip() for line in lines)
     out, current, used = [], "", 0.0
     for char in text:
-        if used + cells(char) > width and current and char not in "，。、；：！？）》”":
+        # never break before closing punctuation, nor before white space: a line that begins with one
+        # space starts a new page in this format
+        if used + cells(char) > width and current and char not in "，。、；：！？）》”" and not char.isspace():
             out.append(current)
             current, used = "", 0.0
         current += char
