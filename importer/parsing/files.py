@@ -24,7 +24,7 @@ from .decoding import check_size, decode_bytes
 from .drafts import IssueDraft
 from .errors import ImportInputError
 from .segmenter import parse_issue
-from .tokens import index_draft
+from .tokens import index_draft, prepare_for_import
 
 #: Names of per-directory manifests that give paper, date and edition per file.
 MANIFEST_NAMES = ("manifest.csv", "manifest.json")
@@ -39,10 +39,14 @@ class ManifestEntry:
 
 @dataclass(frozen=True)
 class SourceFile:
-    """A file to import and what its directory's manifest says about it."""
+    """A file to import and what its directory's manifest says about it.
+
+    ``problem`` marks an entry found but not readable (a directory that cannot be listed): it fails
+    in its place in the batch, with this message, and the walk goes on."""
 
     path: Path
     manifest: ManifestEntry = field(default_factory=ManifestEntry)
+    problem: str | None = None
 
 
 @dataclass
@@ -85,25 +89,27 @@ def iter_sources(paths: Iterable[str | Path]) -> Iterator[SourceFile]:
 
 
 def count_sources(paths: Iterable[str | Path]) -> int:
-    """How many files ``iter_sources`` will give (for a progress bar), without holding them."""
+    """How many entries a batch of these paths reports (for a progress bar), without holding them:
+    the files ``iter_sources`` gives, and one for each path that fails as a whole (missing, no .txt)."""
     count = 0
     for root in distinct_roots([Path(raw) for raw in paths]):
-        if root.is_dir():
-            count += sum(1 for _ in _walk(root, manifests=False))
-        elif root.exists():
-            count += 1
+        found = sum(1 for _ in _walk(root, manifests=False)) if root.is_dir() else 0
+        count += max(found, 1)
     return count
 
 
 def distinct_roots(paths: list[Path]) -> list[Path]:
-    """The paths in their given order, without repeats and without paths inside a directory also given."""
+    """The paths in their given order, without repeats, and without .txt files inside a directory also
+    given (its walk finds them)."""
     resolved = [path.resolve() for path in paths]
-    directories = [r for r, p in zip(resolved, paths, strict=True) if p.is_dir()]
+    directories = [real for real, path in zip(resolved, paths, strict=True) if path.is_dir()]
     roots: list[Path] = []
     seen: set[Path] = set()
     for path, real in zip(paths, resolved, strict=True):
-        inside_other = any(real != d and real.is_relative_to(d) for d in directories)
-        if real in seen or inside_other:
+        found_by_a_walk = real.name.endswith(".txt") and any(
+            real != directory and real.is_relative_to(directory) for directory in directories
+        )
+        if real in seen or found_by_a_walk:
             continue
         seen.add(real)
         roots.append(path)
@@ -112,14 +118,17 @@ def distinct_roots(paths: list[Path]) -> list[Path]:
 
 def _walk(directory: Path, *, manifests: bool = True) -> Iterator[SourceFile]:
     """``*.txt`` files under a directory in the order of their sorted full paths (what ``sorted(rglob)``
-    gives), listing one directory at a time."""
+    gives), listing one directory at a time. Symbolic links to directories are not followed (as
+    ``rglob`` does not: a link back up the tree would never end); a directory that cannot be listed is
+    an entry with its ``problem``."""
     try:
         entries = sorted(directory.iterdir(), key=lambda entry: entry.name)
     except OSError as error:
-        raise ImportInputError(f"cannot list directory: {error.strerror or error}", source=str(directory)) from error
+        yield SourceFile(directory, problem=f"cannot list directory: {error.strerror or error}")
+        return
     manifest = read_manifest(directory) if manifests and any(e.name in MANIFEST_NAMES for e in entries) else {}
     for entry in entries:
-        if entry.is_dir():
+        if entry.is_dir() and not entry.is_symlink():
             yield from _walk(entry, manifests=manifests)
         elif entry.name.endswith(".txt") and entry.is_file():
             yield SourceFile(entry, manifest.get(entry.name, ManifestEntry()))
@@ -176,19 +185,13 @@ def parse_bytes(data: bytes, *, source: str, max_bytes: int | None = None, locat
     return draft
 
 
-def parse_source(source: SourceFile, max_bytes: int | None = None, index: bool = False) -> ParseOutcome:
-    """Read, decode and segment one file; errors are returned, not raised, so a batch goes on."""
-    outcome = _read_and_segment(source, max_bytes)
-    if index:
-        _index(outcome)
-    return outcome
-
-
 def _read_and_segment(source: SourceFile, max_bytes: int | None) -> ParseOutcome:
     started = time.perf_counter()
     outcome = ParseOutcome(source=source)
     name = str(source.path)
     try:
+        if source.problem:
+            raise ImportInputError(source.problem, source=name)
         try:
             check_size(source.path.stat().st_size, max_bytes=max_bytes, source=name)
             data = source.path.read_bytes()
@@ -229,6 +232,7 @@ def parse_round(sources: list[SourceFile], max_bytes: int | None = None, index: 
     _release_free_memory()
     outcomes = [_read_and_segment(source, max_bytes) for source in sources]
     if index:
+        prepare_for_import()
         for outcome in outcomes:
             _index(outcome)
     return outcomes

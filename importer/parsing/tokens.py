@@ -30,10 +30,19 @@ def _tokenizer():
         user_dict = os.environ.get("NEWSROOM_JIEBA_USER_DICT")
         if user_dict and os.path.exists(user_dict):
             tokenizer.load_userdict(user_dict)
-    # jieba's dictionary is some 350,000 objects that live as long as the process: frozen, they are
-    # skipped by every full pass of the cyclic garbage collector (about 2 % of an import's time)
-    gc.freeze()
     return tokenizer
+
+
+@cache
+def prepare_for_import() -> None:
+    """Load jieba, then freeze what the process holds out of the cyclic garbage collector.
+
+    jieba's dictionary is some 350,000 objects that live as long as an import process: frozen, every
+    full collection skips them (about 2 % of an import's time). Only import processes (the command and
+    its workers) do this: a web process keeps its collector as it is.
+    """
+    _tokenizer()
+    gc.freeze()
 
 
 def tokenise(text: str) -> list[str]:

@@ -180,6 +180,10 @@ def _hashed_chunk(
     for index, item in enumerate(chunk):
         if isinstance(item, _Decided):
             continue
+        if item.problem:
+            message = str(ImportInputError(item.problem, source=str(item.path)))
+            chunk[index] = _Decided(FileReport(path=str(item.path), result=EventResult.FAILED, message=message))
+            continue
         try:
             check_size(item.path.stat().st_size, max_bytes=max_bytes, source=str(item.path))
             with item.path.open("rb") as handle:
@@ -230,7 +234,7 @@ def issues_import_batch(
     report = BatchReport(run_id=run.pk if run else None)
     max_bytes = settings.NEWSROOM_IMPORT_MAX_BYTES if max_bytes is None else max_bytes
     if on_total:
-        on_total(count_sources(paths) + sum(1 for raw in paths if not Path(raw).exists()))
+        on_total(count_sources(paths))
     items = _batch_items(paths, max_bytes=max_bytes, force=force)
     for outcome in parse_sources(items, jobs=jobs, max_bytes=max_bytes, index=True):
         if isinstance(outcome, _Decided):

@@ -83,6 +83,8 @@ def _insert_in_order(groups: list[tuple[type[Model], list]]) -> None:
     rows, were most of what a file's write waited for.
     """
     groups = [(model, objects) for model, objects in groups if objects]
+    if not groups:  # a re-import where editors kept everything
+        return
     if connection.vendor == "postgresql":
         _draw_primary_keys(groups)
         # with every key known, neighbouring groups of one table go in one COPY (foreign keys are
@@ -493,6 +495,3 @@ def issue_purge(*, issue: Issue, chunk_size: int = 500, run: ImportRun | None = 
             run=run, path=label, sha256=sha, result=EventResult.PURGED, message=f"purged {label}", counts=dict(counts)
         )
     return counts
-
-
-# ---------------------------------------------------------------- batches

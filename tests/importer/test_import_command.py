@@ -448,3 +448,16 @@ def test_a_file_imported_by_another_process_meanwhile_is_skipped(monkeypatch):
     out, _ = run(str(SEEDS[4]))
     assert "1 skipped" in out and snapshot() == before
     assert list(ImportEvent.objects.order_by("pk").values_list("result", flat=True)) == ["imported", "skipped"]
+
+
+def test_forced_reimport_when_editors_kept_everything(editor):
+    """Nothing is left to write again (every article verified, the photo edited): the file re-imports."""
+    from articles import services as article_services
+
+    run(str(SEEDS[4]))
+    article_services.article_verify(articles=list(Article.objects.all()), user=editor)
+    for photo in Photo.objects.all():
+        article_services.photo_update(photo=photo, user=editor, data={"caption": photo.caption + "（改）"})
+    before = snapshot()
+    out, _ = run(str(SEEDS[4]), "--force")
+    assert "re-imported" in out and snapshot() == before

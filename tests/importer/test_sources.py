@@ -8,7 +8,7 @@ import pytest
 
 from importer.parsing import ImportInputError
 from importer.parsing import files as files_module
-from importer.parsing.files import SourceFile, count_sources, discover, iter_sources, parse_sources
+from importer.parsing.files import SourceFile, count_sources, discover, distinct_roots, iter_sources, parse_sources
 
 
 def make_tree(root: Path) -> list[Path]:
@@ -75,3 +75,52 @@ def test_items_that_are_not_files_pass_through_in_their_place(tmp_path, jobs, mo
     ]
     drafts = [r.draft for r in results if not isinstance(r, str) and r.draft is not None]
     assert drafts and all(draft.indexed for draft in drafts)
+
+
+def test_links_to_directories_are_not_followed(tmp_path):
+    """As rglob does: a link back up the tree would otherwise repeat files without end."""
+    expected = make_tree(tmp_path)
+    (tmp_path / "a" / "up").symlink_to(tmp_path, target_is_directory=True)
+    assert [source.path for source in iter_sources([tmp_path])] == expected
+
+
+def test_a_directory_that_cannot_be_listed_fails_in_its_place_and_the_walk_goes_on(tmp_path, monkeypatch):
+    make_tree(tmp_path)
+    locked = tmp_path / "a" / "b"
+    real_iterdir = Path.iterdir
+
+    def iterdir(self):
+        if self == locked:
+            raise PermissionError(13, "Permission denied")
+        return real_iterdir(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    sources = list(iter_sources([tmp_path]))
+    assert [s.path.relative_to(tmp_path).as_posix() for s in sources] == [
+        "A.txt",
+        "a/b",
+        "a/b.txt",
+        "a/z.txt",
+        "a-b/x.txt",
+        "b.txt",
+        "c/d/e/f.txt",
+    ]
+    (problem,) = [s for s in sources if s.problem]
+    assert problem.path == locked and "cannot list directory: Permission denied" in problem.problem
+    (outcome,) = parse_sources([problem])
+    assert outcome.draft is None and str(outcome.error) == f"{locked}: cannot list directory: Permission denied"
+    assert count_sources([tmp_path]) == len(sources)
+
+
+def test_a_named_file_inside_a_named_directory_is_kept_unless_the_walk_finds_it(tmp_path):
+    make_tree(tmp_path)
+    upper = tmp_path / "a" / "UPPER.TXT"
+    upper.write_text("x", encoding="utf-8")
+    assert distinct_roots([tmp_path, tmp_path / "a" / "z.txt", upper]) == [tmp_path, upper]
+
+
+def test_the_progress_total_counts_every_entry_the_batch_reports(tmp_path):
+    make_tree(tmp_path)
+    (tmp_path / "empty").mkdir()
+    paths = [tmp_path / "a", tmp_path / "missing", tmp_path / "empty", tmp_path / "b.txt", tmp_path / "missing"]
+    assert count_sources(paths) == 3 + 1 + 1 + 1

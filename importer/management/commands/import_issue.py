@@ -96,7 +96,7 @@ class Command(BaseCommand):
 
         def on_total(total: int) -> None:
             nonlocal bar
-            if interactive and total > 1:
+            if total > 1:
                 from tqdm import tqdm
 
                 bar = tqdm(total=total, unit="file", file=sys.stderr)
@@ -118,7 +118,7 @@ class Command(BaseCommand):
                 force=options["force"],
                 max_bytes=options["max_bytes"],
                 on_file=on_file,
-                on_total=on_total,
+                on_total=on_total if interactive else None,  # counting the files walks the tree once more
                 **overrides,
             )
         except BaseException as error:  # Ctrl-C or a crash: the run is logged as failed, then we stop
