@@ -99,14 +99,14 @@ def count_sources(paths: Iterable[str | Path]) -> int:
 
 
 def distinct_roots(paths: list[Path]) -> list[Path]:
-    """The paths in their given order, without repeats, and without .txt files inside a directory also
-    given (its walk finds them)."""
+    """The paths in their given order, without repeats, and without directories or .txt files inside a
+    directory also given (its walk finds them)."""
     resolved = [path.resolve() for path in paths]
     directories = [real for real, path in zip(resolved, paths, strict=True) if path.is_dir()]
     roots: list[Path] = []
     seen: set[Path] = set()
     for path, real in zip(paths, resolved, strict=True):
-        found_by_a_walk = real.name.endswith(".txt") and any(
+        found_by_a_walk = (path.is_dir() or real.name.endswith(".txt")) and any(
             real != directory and real.is_relative_to(directory) for directory in directories
         )
         if real in seen or found_by_a_walk:
