@@ -75,17 +75,22 @@ def iter_sources(paths: Iterable[str | Path]) -> Iterator[SourceFile]:
     "0 imported".
     """
     for root in distinct_roots([Path(raw) for raw in paths]):
-        if not root.exists():
-            raise ImportInputError("no such file or directory", source=str(root))
-        if not root.is_dir():
-            yield SourceFile(root, read_manifest(root.parent).get(root.name, ManifestEntry()))
-            continue
-        found_any = False
-        for source in _walk(root):
-            found_any = True
-            yield source
-        if not found_any:
-            raise ImportInputError("directory holds no .txt files", source=str(root))
+        yield from root_sources(root)
+
+
+def root_sources(root: Path) -> Iterator[SourceFile]:
+    """The files of one path given to a batch (one of ``distinct_roots``): itself, or its walk."""
+    if not root.exists():
+        raise ImportInputError("no such file or directory", source=str(root))
+    if not root.is_dir():
+        yield SourceFile(root, read_manifest(root.parent).get(root.name, ManifestEntry()))
+        return
+    found_any = False
+    for source in _walk(root):
+        found_any = True
+        yield source
+    if not found_any:
+        raise ImportInputError("directory holds no .txt files", source=str(root))
 
 
 def count_sources(paths: Iterable[str | Path]) -> int:

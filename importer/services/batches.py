@@ -27,7 +27,7 @@ from articles.models import Issue
 from ..models import EventResult, ImportEvent, ImportRun, RunStatus
 from ..parsing import ImportInputError
 from ..parsing.decoding import check_size
-from ..parsing.files import ParseOutcome, SourceFile, count_sources, distinct_roots, iter_sources, parse_sources
+from ..parsing.files import ParseOutcome, SourceFile, count_sources, distinct_roots, parse_sources, root_sources
 from .issues import COUNT_KEYS, IssueImportResult, apply_overrides, issue_import_conflict, issue_import_in_transaction
 
 logger = logging.getLogger("importer")
@@ -152,11 +152,11 @@ class _Decided:
 
 
 def _batch_items(paths: Sequence[str | Path], *, max_bytes: int | None, force: bool) -> Iterator[SourceFile | _Decided]:
-    """The batch's files in order, streamed: each is hashed first, so that files imported before are
-    skipped without being parsed, and files over the size limit are refused before anything reads them
+    """The batch's files in order, streamed: each is hashed first (unless ``force``), so that files
+    imported before are skipped without being parsed, and files over the size limit are refused before anything reads them
     whole. Files are looked up ``HASH_CHUNK`` at a time, so memory does not grow with the batch."""
     for root in distinct_roots([Path(raw) for raw in paths]):
-        sources = iter_sources([root])
+        sources = root_sources(root)
         finished = False
         while not finished:
             chunk: list[SourceFile | _Decided] = []
@@ -176,6 +176,9 @@ def _batch_items(paths: Sequence[str | Path], *, max_bytes: int | None, force: b
 def _hashed_chunk(
     chunk: list[SourceFile | _Decided], *, max_bytes: int | None, force: bool
 ) -> Iterator[SourceFile | _Decided]:
+    if force:  # nothing is skipped, so no hash is needed: parsing refuses bad files with the same messages
+        yield from chunk
+        return
     hashes: dict[Path, str] = {}
     for index, item in enumerate(chunk):
         if isinstance(item, _Decided):
@@ -194,7 +197,7 @@ def _hashed_chunk(
             message = f"{item.path}: cannot read file: {error.strerror or error}"
             chunk[index] = _Decided(FileReport(path=str(item.path), result=EventResult.FAILED, message=message))
     known: dict[str, int] = {}
-    if hashes and not force:
+    if hashes:
         known = dict(Issue.objects.filter(sha256__in=set(hashes.values())).values_list("sha256", "pk"))
     for item in chunk:
         if isinstance(item, SourceFile) and hashes.get(item.path) in known:

@@ -165,10 +165,14 @@ def test_form_feeds_break_pages(tmp_path):
     assert [[a["body"] for a in p["articles"]] for p in pages] == [["今天上午，会议召开。"], ["明天下午，活动举行。"]]
 
 
-def test_size_limit(tmp_path):
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_size_limit(tmp_path, force):
+    """Refused with the same message whether the file is hashed first or (forced) goes straight to parsing."""
     with pytest.raises(CommandError, match="over the limit"):
-        run(str(SEEDS[4]), "--max-bytes", "100")
+        run(str(SEEDS[4]), "--max-bytes", "100", *force)
     assert not Issue.objects.exists()
+    event = ImportEvent.objects.get()
+    assert event.result == EventResult.FAILED and event.message.startswith(f"{SEEDS[4]}: file is ")
 
 
 def test_manifest_gives_paper_date_and_edition(tmp_path):
