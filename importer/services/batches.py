@@ -153,8 +153,9 @@ class _Decided:
 
 def _batch_items(paths: Sequence[str | Path], *, max_bytes: int | None, force: bool) -> Iterator[SourceFile | _Decided]:
     """The batch's files in order, streamed: each is hashed first (unless ``force``), so that files
-    imported before are skipped without being parsed, and files over the size limit are refused before anything reads them
-    whole. Files are looked up ``HASH_CHUNK`` at a time, so memory does not grow with the batch."""
+    imported before are skipped without being parsed, and files over the size limit are refused before
+    anything reads them whole. Files are looked up ``HASH_CHUNK`` at a time, so memory does not grow
+    with the batch."""
     for root in distinct_roots([Path(raw) for raw in paths]):
         sources = root_sources(root)
         finished = False
