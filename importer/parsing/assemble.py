@@ -319,22 +319,23 @@ class Assembler:
                 info.date = info.date or parse_date(unit.flat)
             self.unit_span(SegmentKind.FURNITURE, unit)
         elif kind in (bk.LEAD, bk.BRIEF):
-            article = self.new_article("news" if kind == bk.LEAD else "brief")
+            article = self.byline_opened()
+            if article is None or kind == bk.BRIEF:
+                article = self.new_article("news" if kind == bk.LEAD else "brief")
+            else:
+                article.kind = "news"
             article.has_lead = True
-            flat = unit.flat
-            match = cr.LEAD.match(flat)
-            if kind == bk.LEAD and match and match.group(1):
-                article.reporters.extend(cr.parse_roles(_lead_inner(unit), "记者"))
+            match = cr.lead_match(unit.flat if kind == bk.LEAD else unit.flat[1:])
+            if match:
+                # the bracket's text as printed keeps the spaces that separate names
+                inner = _lead_inner(unit) if match.group(1) is not None else cr.lead_credit_text(match)
+                _add_credits(article, cr.parse_roles(inner, "记者"))
             if unit.body_start is None:
                 self.unit_span(SegmentKind.BYLINE, unit, self.art_owner(article))
             else:
                 self.add_body(article, unit, unit.body_start)
         elif kind == bk.BYLINE:
-            article = self.new_article("feature")
-            article.has_lead = True
-            byline = re.sub(r"^文\s*[/／·]?\s*图", "", unit.text_nl()).replace("本报", "", 1)
-            article.reporters.extend(cr.parse_roles(byline, "记者"))
-            self.unit_span(SegmentKind.BYLINE, unit, self.art_owner(article))
+            self.on_byline(unit)
         elif kind == bk.COMMENT:
             self.on_comment(unit)
         elif kind in (bk.TRAIL, bk.AUTHORNOTE):
@@ -358,6 +359,30 @@ class Assembler:
             self.on_text(unit)
         else:
             self.unit_span(SegmentKind.UNASSIGNED, unit)
+
+    def byline_opened(self) -> ArticleBuild | None:
+        """The open article when a byline line opened it and no body has joined it yet: a lead or a
+        second byline line that follows belongs to the same story."""
+        current = self.current
+        if current is not None and current.has_lead and not current.lines and current.kind == "feature":
+            return current
+        return None
+
+    def on_byline(self, unit: Unit):
+        """A byline line opens a story, unless it follows a body and nothing of a body follows it:
+        then it is the credit printed at the end of the story before ("文/图 本报记者 X")."""
+        credits = cr.byline_credits(unit.text_nl()) or []
+        nxt = self.following.get(id(unit))
+        body_follows = isinstance(nxt, Unit) and nxt.kind in (bk.TEXT, bk.LEAD, bk.BYLINE)
+        current = self.current
+        if current is not None and current.lines and not body_follows:
+            _add_credits(current, credits)
+            self.unit_span(SegmentKind.BYLINE, unit, self.art_owner(current))
+            return
+        article = self.byline_opened() or self.new_article("feature")
+        article.has_lead = True
+        _add_credits(article, credits)
+        self.unit_span(SegmentKind.BYLINE, unit, self.art_owner(article))
 
     def on_comment(self, unit: Unit):
         name = cr.COMMENT_BYLINE.match(unit.flat)

@@ -36,6 +36,8 @@ FURN = "furn"  # date lines, promo blocks, letter-spaced banners
 VERT = "vert"  # vertical headline, one character per line
 
 ARROWS = "⬆⬅➡⬇↑←→↓"
+#: Bullets that open an item of a briefs column.
+BULLETS = "●•■◆◇▲△★☆○"
 _PICTURE_LEAD = re.compile(r"^(图为|(上|下|左|右|中)图|图[①-⑳\d])")
 _QR = re.compile(r"^扫(描)?图?[①-⑳\d]?二维码|^扫图[①-⑳\d]")
 _PROMO = ("公众号", "微信号", "扫码关注", "客户端", "视频号", "抖音号")
@@ -173,11 +175,15 @@ def _raw_blocks(lines: list[Line]) -> list[list[Line]]:
     return blocks
 
 
-#: The first characters the rules of ``line_kind`` after the header and date checks look for: a lead
-#: (本报讯), a brief, a page or photo credit or source, a byline, a comment mark, an author note, a
-#: trailing credit, a caption (arrow, QR code, picture lead). A line that starts otherwise and holds no
-#: 摄 (a photo credit) is plain text, which most lines are, so they skip the rules' patterns.
-_RULE_STARTS = frozenset("本●•（(文记通□◎扫图上下左右中" + ARROWS)
+#: The first characters the rules of ``line_kind`` after the header, lead and byline checks look for:
+#: a brief's bullet, a page or photo credit or source, a comment mark, an author note, a trailing
+#: credit, a caption (arrow, QR code, picture lead). A line that starts otherwise and holds no 摄 (a
+#: photo credit) is plain text, which most lines are, so they skip the rules' patterns.
+_RULE_STARTS = frozenset("●•（(□◎扫图上下左右中" + BULLETS + ARROWS)
+#: What a lead holds near its start (…讯, …电); only such lines are matched against the lead forms.
+_LEAD_HINT = re.compile(r"^.{0,12}讯|^.{0,18}电")
+#: What a byline line holds: a role word or a "/文" "/图" mark. Only such short lines are parsed as one.
+_BYLINE_HINT = re.compile(r"记|通\s*讯|实\s*习|评\s*论\s*员|主\s*持|撰\s*稿|[/／]\s*[文图]")
 
 
 def line_kind(line: Line, first_in_block: bool) -> str | None:
@@ -189,19 +195,19 @@ def line_kind(line: Line, first_in_block: bool) -> str | None:
         return HEADER
     if first_in_block and is_date_line(flat):
         return FURN
+    if _LEAD_HINT.match(flat) and cr.lead_match(flat):
+        return LEAD
+    if len(flat) <= 50 and _BYLINE_HINT.search(line.text) and cr.byline_credits(line.text) is not None:
+        return BYLINE
     if flat[0] not in _RULE_STARTS and "摄" not in flat:
         return None
-    if flat.startswith("本报讯"):
-        return LEAD
-    if flat[0] in "●•":
+    if flat[0] in BULLETS and len(flat) > 1:
         return BRIEF
     if cr.PAGE_CREDIT.match(flat):
         return PAGECREDIT
     spaced_or_role = " " in line.text or flat.lstrip("（(").startswith(("本报", "记者", "通讯员", "新华社"))
     if cr.PHOTO_SOURCE.match(flat) or (spaced_or_role and cr.is_photo_credit(flat)):
         return PCREDIT
-    if cr.BYLINE.match(flat) or cr.SPACED_BYLINE.match(line.text):
-        return BYLINE
     if cr.COMMENT_BYLINE.match(flat):
         return COMMENT
     if cr.AUTHOR_NOTE.match(flat):
@@ -386,8 +392,9 @@ def raw_offset(unit: Unit, index: int) -> int | None:
 
 def _lead_end(unit: Unit) -> int | None:
     if unit.kind == BRIEF:
-        return raw_offset(unit, 1)
-    match = cr.LEAD.match(unit.flat)
+        match = cr.lead_match(unit.flat[1:])
+        return raw_offset(unit, 1 + (match.end() if match else 0))
+    match = cr.lead_match(unit.flat)
     if not match:
         return None
     return raw_offset(unit, match.end())

@@ -22,8 +22,46 @@ _ROLE = re.compile(
 )
 _ROLE_MAP = {"记者": "记者", "通讯员": "通讯员", "实习生": "记者", "摄影": "摄影", "作者": "作者", "摄影记者": "摄影"}
 
-#: "本报讯（记者马小跳 通讯员林间）" on whitespace-free text; the parenthesis is optional.
-LEAD = re.compile(r"^本报讯(?:[（(]([^（）()]{0,60})[）)])?")
+#: Who sends a dispatch: this paper (本报, 本刊, 本网), a wire agency, or another paper or site named
+#: before 报/网 (星报, 晨报, 商报); then where and when it was sent from, and 讯 or 电. Generic newspaper
+#: vocabulary: no paper's own name is needed.
+_LEAD_SOURCE = r"(?:本报|本刊|本网|新华社|中新社|[\u4e00-\u9fff]{1,3}[报网])"
+#: The lead proper, on whitespace-free text: "本报讯", "本报曲阜讯", "星报讯", "【本报讯】",
+#: "本报北京4月17日电", "新华社北京3月8日电"; a bare place before 讯 only when a bracketed credit follows
+#: ("西和讯（通讯员…）"). The credit may follow in brackets of either width, or as "记者张三报道：".
+LEAD = re.compile(
+    r"^[【\[]?(?:"
+    rf"{_LEAD_SOURCE}(?:[\u4e00-\u9fff]{{1,8}}?)?(?:\d{{1,2}}月\d{{1,2}}日)?电"
+    rf"|{_LEAD_SOURCE}(?:[\u4e00-\u9fff]{{1,6}}?)?讯"
+    r"|[\u4e00-\u9fff]{2,4}讯(?=[（(])"
+    r")[】\]]?"
+    r"(?:[（(]([^（）()]{0,60})[）)]|((?:记者|通讯员)?[\u3400-\u9fff]{2,4}报道)[：:])?"
+)
+#: Words that never occur in the place of a lead ("本报记者从电力公司获悉" is a sentence, not a lead).
+_NOT_IN_LEAD_PLACE = ("记者", "通讯员", "编辑", "评论")
+
+
+def lead_match(flat: str) -> re.Match | None:
+    """The lead at the start of a whitespace-free text, or None (see ``LEAD``)."""
+    match = LEAD.match(flat)
+    if match is None:
+        return None
+    if match.group(1) is not None:
+        head = flat[: match.start(1) - 1]
+    else:
+        head = flat[: match.start(2)] if match.group(2) is not None else flat[: match.end()]
+    if any(word in head for word in _NOT_IN_LEAD_PLACE):
+        return None
+    return match
+
+
+def lead_credit_text(match: re.Match) -> str:
+    """What a lead credits, in the lead's own words ("记者马小跳 通讯员林间", "周浩勇报道")."""
+    if match.group(1) is not None:
+        return match.group(1)
+    return (match.group(2) or "").removesuffix("报道")
+
+
 #: "本报记者 石 磊", "本报通讯员 林间" (whitespace-free).
 BYLINE = re.compile(
     rf"^(?:文[/／·]?图)?本报(?:特约)?(?:记者|通讯员)(?:{NAME})(?:(?:、|(?:本报)?(?:特约)?(?:记者|通讯员))?{NAME}){{0,3}}$"
@@ -48,6 +86,126 @@ PHOTO_SOURCE = re.compile(r"^[（(](?:(?:图片|照片)由?.{2,16}(?:提供|供�
 INLINE_PHOTO_CREDIT = re.compile(rf"(?<=[。！？”」）)])[（(]?({_PHOTO_ROLE})({NAME})摄[）)]?$")
 #: A credit after a space at the end of a caption: "…掌握灭火方法 林 间 摄" (newlines removed, spaces kept).
 SPACED_PHOTO_CREDIT = re.compile(rf"\s[（(]?({_PHOTO_ROLE}\s*[{H}](?:\s?[{H}]){{1,3}})\s*摄[）)]?$")
+
+
+#: Who a byline line names: a role word as printed (letter-spacing allowed inside it), after an
+#: optional organisation (本报, 全媒体, 融媒体, a wire agency, or any paper, station or centre: 晚报,
+#: 某县融媒体中心). The organisation is never a person.
+_SP = r"\s*"
+_ORG = (
+    r"(?:本\s*报|本\s*刊|本\s*网|全\s*媒\s*体|融\s*媒\s*体|新\s*华\s*社|中\s*新\s*社"
+    r"|[\u4e00-\u9fff]{1,6}?(?:报社?|电视台|广播电视台|台|网|融媒体中心|中心))"
+)
+_BYLINE_ROLE = re.compile(
+    rf"(?:{_ORG}{_SP})?(?:特{_SP}约{_SP}|见{_SP}习{_SP}|首{_SP}席{_SP})?"
+    r"(摄\s*影\s*记\s*者|记\s*者|通\s*讯\s*员|实\s*习\s*生|评\s*论\s*员|摄\s*影"
+    r"|作\s*者|撰\s*稿|栏\s*目\s*主\s*持|主\s*持\s*人?)"
+)
+_BYLINE_ROLE_MAP = {
+    "记者": "记者",
+    "实习生": "记者",
+    "通讯员": "通讯员",
+    "摄影记者": "摄影",
+    "摄影": "摄影",
+    "评论员": "作者",
+    "作者": "作者",
+    "撰稿": "作者",
+    "栏目主持": "作者",
+    "主持": "作者",
+    "主持人": "作者",
+}
+#: Roles whose names are printed before them ("张三 栏目主持").
+_ROLE_AFTER_NAMES = frozenset({"栏目主持", "主持", "主持人", "撰稿"})
+#: A mark a paper prints before a byline (□, ■, ◎ …; an extractor may turn it into a capital letter).
+_BYLINE_MARK = re.compile(r"^(?:[■□◎●◆▲△★☆○▶►]|[A-Z](?=\s*[\u4e00-\u9fff]))\s*")
+#: "文/图", "图/文", "文图" before the credits: what the people made, not a name.
+_MADE_PREFIX = re.compile(r"^(?:文\s*[/／·]?\s*图|图\s*[/／·]?\s*文)(?:\s*[：:]\s*|\s+|(?=本报|记者|通讯员))")
+#: One name with what the person made: "秦颖/文", "张志嵩/图", "李四 摄".
+_NAME_MADE = re.compile(rf"^({NAME})\s*(?:[/／]\s*([文图])|(摄))$")
+_NOT_BYLINE = re.compile(r"[。，；！？!?,;：:“”\d]")
+
+
+def byline_credits(text: str) -> list[Credit] | None:
+    """Credits of a byline line ("本报记者 石 磊", "□晚报记者 苏莉", "实习生 秦蓓荔 记者 江亚萍",
+    "□记者 秦颖/文", "张志嵩/图", "本报评论员"), or None when the line is not one.
+
+    A byline is nothing but credits: role words, organisations and names, so every piece between
+    two role words must read as names. Without an organisation or a mark before it, a role word
+    must be followed by a space ("记者 张三"): "记者了解到" is the start of a sentence.
+    """
+    text = text.replace("\n", "").strip()
+    flat = "".join(text.split())
+    if not 2 <= len(flat) <= 50 or _NOT_BYLINE.search(flat):
+        return None
+    mark = _BYLINE_MARK.match(text)
+    if mark:
+        text = text[mark.end() :]
+    made = _MADE_PREFIX.match(text)
+    if made:
+        text = text[made.end() :]
+    roles = list(_BYLINE_ROLE.finditer(text))
+    if not roles:
+        return _made_names(text)
+    credits: list[Credit] = []
+    head = text[: roles[0].start()].strip()
+    for index, role_match in enumerate(roles):
+        role_word = re.sub(r"\s", "", role_match.group(1))
+        role = _BYLINE_ROLE_MAP[role_word]
+        end = roles[index + 1].start() if index + 1 < len(roles) else len(text)
+        names_text = text[role_match.end() : end]
+        prefixed = role_match.group(0) != role_match.group(1) or bool(mark) or bool(made)
+        if head and role_word in _ROLE_AFTER_NAMES and index == 0:
+            named = _names_only(head, role)
+            if named is None:
+                return None
+            credits.extend(named)
+            head = ""
+        if head:
+            return None
+        named = _names_only(names_text, role)
+        if named is None:
+            return None
+        if named and not prefixed and not names_text[:1].isspace():
+            return None  # "记者了解到": a role word run into the next word
+        if not named and role_word not in ("评论员", *_ROLE_AFTER_NAMES):
+            return None
+        credits.extend(named)
+    return _unique(credits)
+
+
+def _made_names(text: str) -> list[Credit] | None:
+    """ "秦颖/文 张志嵩/图": names each marked with what the person made, and nothing else."""
+    credits = []
+    for token in re.split(r"\s{2,}|\s(?=[\u4e00-\u9fff]{2,4}\s*[/／])", text.strip()):
+        match = _NAME_MADE.match(token.strip())
+        if match is None:
+            return None
+        credits.append(Credit(match.group(1), "摄影" if match.group(2) == "图" or match.group(3) else "记者"))
+    return credits or None
+
+
+def _names_only(text: str, role: str) -> list[Credit] | None:
+    """The names of ``text`` with ``role`` (a name marked "/图" is the photographer), or None when
+    anything but names stands there."""
+    credits: list[Credit] = []
+    for part in re.split(r"[、，,]", text.strip()):
+        part = part.strip()
+        if not part:
+            continue
+        pieces = re.split(r"\s*[/／]\s*([文图])(?=\s|$)", part)
+        for at in range(0, len(pieces), 2):
+            chunk = pieces[at]
+            made = pieces[at + 1] if at + 1 < len(pieces) else None
+            if chunk.strip().endswith("报道"):
+                chunk = chunk.strip().removesuffix("报道")
+            if re.search(r"[^\u3400-\u9fff\s]", chunk):
+                return None
+            names = split_names(chunk)
+            if chunk.strip() and not names:
+                return None
+            for name in names:
+                credits.append(Credit(name, "摄影" if made == "图" else role))
+    return credits
 
 
 def is_photo_credit(flat: str) -> bool:
