@@ -10,7 +10,6 @@ credit right after a caption completes it, a page credit fills the page's uncred
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from . import blocks as bk
@@ -18,12 +17,9 @@ from . import credits as cr
 from .blocks import Unit
 from .bodytext import BodyLine, build_body
 from .drafts import Credit, SegmentKind
-from .layout import AFTER, COLUMN_INTRO, Group, is_couplet, is_intertitle, is_page_label
+from .layout import AFTER, COLUMN_INTRO, LONE_CAPTION_MAX, Group, is_couplet, is_intertitle, is_page_label
 from .pages import PageInfo, is_date_line, parse_date, read_header
 from .textfix import TERMINAL, ends_sentence, join_lines
-
-#: A caption with neither arrow nor credit is one sentence standing alone; longer text is an article.
-LONE_CAPTION_MAX = 90
 
 
 @dataclass
@@ -209,6 +205,8 @@ class Assembler:
             self.out.labels.setdefault(self.page, group.text)
             self.group_furniture(group)
             return
+        if group.direction is not None:
+            self.after = group.direction == AFTER
         if self.after:
             self.on_group_after(group, nxt)
         else:

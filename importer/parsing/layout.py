@@ -29,6 +29,8 @@ SUBHEADLINE_MAX = 90
 #: Page-top labels such as a section name ("要闻速递") are this short.
 LABEL_MAX = 5
 COLUMN_INTRO = "开栏的话"
+#: A caption with neither arrow nor credit is one sentence standing alone; longer text is an article.
+LONE_CAPTION_MAX = 90
 _SUB_MARKS = ("——", "—", "─", "--")
 
 
@@ -71,6 +73,8 @@ class Group:
     kicker: Unit | None = None
     subs: list[Unit] = field(default_factory=list)
     furniture: list[Unit] = field(default_factory=list)
+    #: whether the group heads the story before it (AFTER) or after it (BEFORE); see :mod:`.headlines`
+    direction: str | None = None
 
     @cached_property
     def text(self) -> str:

@@ -15,6 +15,7 @@ from .assemble import Assembler, Assembly, Span
 from .blocks import split_units
 from .drafts import ArticleDraft, IssueDraft, PageDraft, PhotoDraft, Segment, SegmentKind
 from .duplicates import mark_duplicates
+from .headlines import decide_directions
 from .layout import mark_units, page_orientations
 from .pages import split_pages
 from .photolinks import link_photos
@@ -35,7 +36,9 @@ def _parse(text: str, source: str) -> IssueDraft:
     pages = split_pages(text)
     raws = [raw for _, raw in pages]
     items = [mark_units(split_units(raw)) for raw in raws]
-    assembly = Assembler(raws, items, page_orientations(items)).run()
+    prevailing = page_orientations(items)
+    items = [decide_directions(page, direction) for page, direction in zip(items, prevailing, strict=True)]
+    assembly = Assembler(raws, items, prevailing).run()
     mark_duplicates(assembly.articles)
     link_photos(assembly.articles, assembly.photos)
     return _drafts(text, source, pages, assembly)

@@ -1,0 +1,262 @@
+"""Which story each headline belongs to: the one before it or the one after it, decided per headline.
+
+A text layer may print a story's headline above its body (the usual reading order of a PDF
+extractor) or below it (the order some e-paper layouts draw their boxes in), and one page may hold
+both. Looking at a headline alone does not tell: "…body。" / headline / "本报讯…" reads both ways.
+What tells is the page as a whole: every story wants exactly one headline, and every headline heads
+exactly one story. So each page's headline groups are given a direction together, by a shortest
+path over the groups in reading order (Viterbi), minimising
+
+- stories left without a headline, headlines heading nothing, and stories given two headlines
+  (the structure: :data:`HEADLESS`, :data:`IDLE`, :data:`CONFLICT`);
+- the local evidence around one headline that only one reading explains (:func:`_local_cost`):
+  a kicker ending in ——, a ——subheadline right above a lead or byline, a headline right after a
+  paragraph cut off mid-sentence;
+- a small pull towards the file's prevailing direction, which only breaks ties.
+
+A group of several headline-like blocks may also be split: its first part closes the story before,
+its second part opens the story after ("吴村镇 / 集中精力美环境 / 记者手记 / 姜川村200天的巨变").
+The result is written on the groups (``Group.direction``), and a split group is replaced by its two
+parts in the page's items; the assembler then follows those directions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import blocks as bk
+from .blocks import Unit
+from .layout import AFTER, BEFORE, COLUMN_INTRO, KICKER_MAX, LONE_CAPTION_MAX, Group, build_group, is_page_label
+from .textfix import ends_sentence, strip_ws
+
+#: A story left without a headline.
+HEADLESS = 1.0
+#: A headline that heads no story (nothing stands between it and the next headline on its side).
+IDLE = 1.0
+#: A story given a headline from both sides: one of the two is wasted.
+CONFLICT = 1.0
+#: The story a page opens with may continue the previous page's last story, and the one it closes with
+#: may have its headline printed elsewhere (on the next page, among captions): either may be headless.
+EDGE_HEADLESS = 0.4
+#: Splitting a group into a closing and an opening headline: allowed, never free.
+SPLIT = 0.5
+#: The pull towards the file's prevailing direction (breaks ties only).
+PREVAILING = 0.01
+
+#: Units that open a story of their own.
+_ANCHORS = (bk.LEAD, bk.BYLINE, bk.COMMENT)
+#: Units of running text: they open a story when no story is open.
+_BODY = (bk.TEXT, bk.TRAIL, bk.AUTHORNOTE)
+#: Units that neither open nor close a story (photos and page furniture inside a story's flow).
+_NEUTRAL = (bk.CAPTION, bk.PCREDIT, bk.PAGECREDIT, bk.HEADER, bk.FURN, bk.VERT)
+
+
+@dataclass(slots=True)
+class _Segment:
+    """The stories between two headline groups (or a page edge and a group)."""
+
+    #: does the first story want a headline (a lead, byline or plain story; not a brief)?
+    first_wants: bool = False
+    #: does the last story want a headline?
+    last_wants: bool = False
+    #: how many stories there are in all, and how many of the middle ones want a headline
+    stories: int = 0
+    middle_wanting: int = 0
+    #: the segment opens a page (no headline above it on that page) or closes one (none below it)
+    page_top: bool = False
+    page_end: bool = False
+
+
+def _segment(units: list[Unit], page_top: bool = False, page_end: bool = False) -> _Segment:
+    """Count the stories of a run of units: an anchor opens one (a second anchor right after it,
+    as a byline above a lead, does not), running text opens one when none is open, a brief is a
+    story that wants no headline."""
+    wants: list[bool] = []
+    open_story = False
+    anchor_open = False
+    for index, unit in enumerate(units):
+        kind = unit.kind
+        if kind == bk.TEXT and not open_story and _lone_sentence(unit, units[index + 1 : index + 2]):
+            continue  # a sentence standing alone among photos is a caption, not a story
+        if kind in _ANCHORS:
+            if not anchor_open:
+                wants.append(True)
+            open_story = anchor_open = True
+        elif kind == bk.BRIEF:
+            wants.append(False)
+            open_story, anchor_open = True, False
+        elif kind in _BODY:
+            if not open_story:
+                wants.append(True)
+            open_story, anchor_open = True, False
+    segment = _Segment(stories=len(wants), page_top=page_top, page_end=page_end)
+    if wants:
+        segment.first_wants, segment.last_wants = wants[0], wants[-1]
+        segment.middle_wanting = sum(wants[1:-1])
+    return segment
+
+
+def _lone_sentence(unit: Unit, after: list[Unit]) -> bool:
+    """One short sentence with no running text after it (the assembler reads it as a caption)."""
+    followed = bool(after) and after[0].kind in _BODY
+    return not followed and len(unit.flat) <= LONE_CAPTION_MAX and ends_sentence(unit.lines[-1].text)
+
+
+def _segment_cost(segment: _Segment, from_left: bool, from_right: bool) -> float:
+    """The structural cost of a segment given whether the headline on its left heads its first
+    story (``from_left``) and the one on its right heads its last story (``from_right``)."""
+    cost = segment.middle_wanting * HEADLESS
+    if segment.stories == 0:
+        return (from_left + from_right) * IDLE
+    if segment.stories == 1:
+        if from_left and from_right:
+            return cost + CONFLICT
+        if not (from_left or from_right) and segment.first_wants:
+            return cost + (EDGE_HEADLESS if segment.page_top or segment.page_end else HEADLESS)
+        return cost
+    if segment.first_wants and not from_left:
+        cost += EDGE_HEADLESS if segment.page_top else HEADLESS
+    if segment.last_wants and not from_right:
+        cost += EDGE_HEADLESS if segment.page_end else HEADLESS
+    return cost
+
+
+@dataclass(slots=True)
+class _Option:
+    """One reading of a group: heads the story before (``left``), after (``right``), or its first
+    ``split`` units close the story before and the rest open the story after."""
+
+    left: bool
+    right: bool
+    split: int = 0
+    cost: float = 0.0
+
+
+def _options(group: Group, prev: Unit | None, nxt: Unit | None, prevailing: str) -> list[_Option]:
+    options = [
+        _Option(left=True, right=False, cost=_local_cost(group, prev, nxt, AFTER, prevailing)),
+        _Option(left=False, right=True, cost=_local_cost(group, prev, nxt, BEFORE, prevailing)),
+    ]
+    for split in _split_points(group):
+        options.append(_Option(left=True, right=True, split=split, cost=SPLIT))
+    return options
+
+
+def _split_points(group: Group) -> list[int]:
+    """Where a group can be cut into a closing headline and an opening one: both parts must hold a
+    headline of their own (a ——subheadline cannot open the second part)."""
+    points = []
+    units = group.units
+    for split in range(1, len(units)):
+        head, tail = units[:split], units[split:]
+        if _subheadline(tail[0]) or not (_holds_headline(head) and _holds_headline(tail)):
+            continue
+        points.append(split)
+    return points
+
+
+def _holds_headline(units: list[Unit]) -> bool:
+    """Can these units be a group of their own: a kicker and a headline, or one headline longer than
+    a kicker (a lone kicker-sized block is the kicker of the headline beside it)?"""
+    mains = [unit for unit in units if not _subheadline(unit)]
+    if len(mains) >= 2:
+        return True
+    return bool(mains) and (len(strip_ws(mains[0].flat)) > KICKER_MAX or mains[0].flat == COLUMN_INTRO)
+
+
+def _subheadline(unit: Unit) -> bool:
+    return unit.flat.startswith(("——", "—", "─", "--"))
+
+
+def _local_cost(group: Group, prev: Unit | None, nxt: Unit | None, direction: str, prevailing: str) -> float:
+    """Evidence around one group that only one direction explains.
+
+    - a kicker that ends in —— or ： introduces what follows (before);
+    - a ——subheadline right above a lead or byline belongs to that story (before);
+    - right after a paragraph that stops mid-sentence, a group does not close a story: the story
+      goes on after it (the paragraph's own column break), so it is not read as after;
+    - otherwise the file's prevailing direction, as a tie-breaker.
+    """
+    cost = 0.0 if direction == prevailing else PREVAILING
+    opens = bool(group.kicker is not None and group.kicker.flat.endswith(("——", "：", ":")))
+    if group.subs and isinstance(nxt, Unit) and nxt.kind in _ANCHORS:
+        opens = True
+    if opens and direction == AFTER:
+        cost += 0.6
+    cut_off = isinstance(prev, Unit) and prev.kind in (bk.TEXT, bk.LEAD) and not _ends_paragraph(prev.lines[-1].text)
+    if cut_off and direction == AFTER:
+        cost += 0.3
+    return cost
+
+
+def _ends_paragraph(text: str) -> bool:
+    return ends_sentence(text) or text.rstrip()[-1:] in "”）)》"
+
+
+def decide_directions(items: list[Unit | Group], prevailing: str) -> list[Unit | Group]:
+    """Give every headline group of one page its direction; split groups that head two stories.
+
+    Returns the page's items with split groups replaced by their parts.
+    """
+    positions = [
+        index
+        for index, item in enumerate(items)
+        if isinstance(item, Group) and not item.is_furniture and not is_page_label(item, index)
+    ]
+    if not positions:
+        return items
+    segments: list[_Segment] = []
+    start = 0
+    for number, position in enumerate(positions):
+        units = [item for item in items[start:position] if isinstance(item, Unit)]
+        segments.append(_segment(units, page_top=number == 0))
+        start = position + 1
+    segments.append(_segment([item for item in items[start:] if isinstance(item, Unit)], page_end=True))
+    options = []
+    for position in positions:
+        prev = items[position - 1] if position else None
+        nxt = items[position + 1] if position + 1 < len(items) else None
+        options.append(
+            _options(
+                items[position],
+                prev if isinstance(prev, Unit) else None,
+                nxt if isinstance(nxt, Unit) else None,
+                prevailing,
+            )
+        )
+    # Viterbi over the groups: best[k] is the cheapest cost of the page up to the current group
+    # when it takes option k; back[i][k] the option of group i - 1 on that path.
+    best = [_segment_cost(segments[0], False, option.left) + option.cost for option in options[0]]
+    back: list[list[int]] = [[-1] * len(options[0])]
+    for number in range(1, len(positions)):
+        row, links = [], []
+        for option in options[number]:
+            choices = [
+                best[k] + _segment_cost(segments[number], before.right, option.left)
+                for k, before in enumerate(options[number - 1])
+            ]
+            k = min(range(len(choices)), key=choices.__getitem__)
+            row.append(choices[k] + option.cost)
+            links.append(k)
+        best, back = row, [*back, links]
+    final = [
+        cost + _segment_cost(segments[-1], option.right, False) for cost, option in zip(best, options[-1], strict=True)
+    ]
+    choice = min(range(len(final)), key=final.__getitem__)
+    chosen = [0] * len(positions)
+    for number in range(len(positions) - 1, -1, -1):
+        chosen[number] = choice
+        choice = back[number][choice]
+    out = list(items)
+    for number in range(len(positions) - 1, -1, -1):
+        position = positions[number]
+        option = options[number][chosen[number]]
+        group = out[position]
+        if option.split:
+            closing = build_group(group.units[: option.split])
+            opening = build_group(group.units[option.split :])
+            closing.direction, opening.direction = AFTER, BEFORE
+            out[position : position + 1] = [closing, opening]
+        else:
+            group.direction = AFTER if option.left else BEFORE
+    return out
