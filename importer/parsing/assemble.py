@@ -310,7 +310,7 @@ class Assembler:
         kind = unit.kind
         info = self.out.infos[self.page]
         if kind == bk.HEADER:
-            read_header(unit.flat, info)
+            read_header(unit.flat, info, unit.text_nl())
             self.unit_span(SegmentKind.FURNITURE, unit)
         elif kind == bk.FURN:
             if is_date_line(unit.flat):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 from . import credits as cr
-from .pages import header_kind, is_date_line
+from .pages import PAGE_NUMBER_LINE, header_kind, is_date_line
 from .textfix import ends_sentence, has_sentence_punct, is_cjk, undouble
 
 _NON_WS = re.compile(r"\S+")
@@ -191,7 +191,7 @@ def line_kind(line: Line, first_in_block: bool) -> str | None:
     flat = line.flat
     if not flat:
         return None
-    if header_kind(flat):
+    if header_kind(flat, line.text):
         return HEADER
     if first_in_block and is_date_line(flat):
         return FURN
@@ -219,6 +219,35 @@ def line_kind(line: Line, first_in_block: bool) -> str | None:
     if first_in_block and _PICTURE_LEAD.match(flat):
         return CAPTION
     return None
+
+
+#: A section name printed beside a page's number and date: a few characters, no punctuation.
+_SECTION_NAME = re.compile(r"^[\u4e00-\u9fff·]{1,6}$")
+
+
+def _header_run(block: list[Line]) -> set[int]:
+    """Lines of a block that belong to the page header around a line that certainly is one.
+
+    A header is often printed over several lines ("A03" / "城 事" / "2019年3月7日 星期四" /
+    "责编：…"): next to a masthead, dated or staff line, a bare page number ("A03", "05", "第1版 要闻")
+    and a short section name are header lines too. Away from such a line, a "05" is just text.
+    """
+    certain = [
+        index for index, line in enumerate(block) if header_kind(line.flat, line.text) or is_date_line(line.flat)
+    ]
+    if not certain:
+        return set()
+    found = set(certain)
+    for start in certain:
+        for step in (-1, 1):
+            index = start + step
+            while 0 <= index < len(block) and index not in found:
+                line = block[index]
+                if not (PAGE_NUMBER_LINE.match(line.text) or _SECTION_NAME.match(line.flat)):
+                    break
+                found.add(index)
+                index += step
+    return found
 
 
 def _is_vertical(line: Line) -> bool:
@@ -259,9 +288,10 @@ def split_units(raw: str) -> list[Unit]:
                 continue
         tail = _credit_tail(block)
         body = block if tail is None else block[:tail]
+        header_lines = _header_run(body)
         current: Unit | None = None
         for index, line in enumerate(body):
-            kind = line_kind(line, index == 0)
+            kind = HEADER if index in header_lines else line_kind(line, index == 0)
             if kind is None:
                 if current is None or current.kind in (
                     HEADER,

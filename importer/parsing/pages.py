@@ -18,9 +18,18 @@ from dataclasses import dataclass, field
 #: Chinese names of papers whose pages carry only their English masthead (product configuration: the
 #: papers this archive is built for). Any other English masthead is recognised too and kept as printed.
 KNOWN_MASTHEADS = {"JIAOZUODAILY": "焦作日报"}
-#: An English masthead line ("XINXIANG DAILY", "SHANGHAI EVENING POST") with white space removed.
-_EN_MASTHEAD = re.compile(r"^[A-Z]{3,20}(DAILY|EVENINGNEWS|EVENINGPOST|NEWS|TIMES|EVENING)$")
-_CN_PAPER = re.compile(r"^([\u4e00-\u9fff]{2,6}日报|[\u4e00-\u9fff]{2,6}晚报)$")
+#: An English masthead line ("XINXIANG DAILY", "PEOPLE'S DAILY", "MORNING POST") with white space
+#: removed: capitals ending in a word papers are named with.
+_EN_MASTHEAD = re.compile(
+    r"^[A-Z][A-Z'’.\-]{1,30}(DAILY|NEWS|POST|TIMES|EVENING|HERALD|JOURNAL|TRIBUNE|GAZETTE|EXPRESS|WEEKLY|STAR)$"
+)
+#: A Chinese paper's name standing alone ("某某日报", "某某晚报", "某某快报").
+_CN_PAPER = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:日报|晚报|晨报|快报|商报|时报|都市报|周报|导报)$")
+#: A line that holds nothing but a page number, possibly with the page's section after it: "A03",
+#: "05", "第1版 要闻", "14  生态", "B2". Only next to a page's other header lines is it a header.
+PAGE_NUMBER_LINE = re.compile(r"^(?:[A-Z]{1,2}\d{1,2}|\d{1,2}|第\d{1,2}版)(?:\s+\S{1,10})?$")
+#: An issue number line ("总第1658期  今日4版").
+_ISSUE_NUMBER = re.compile(r"^总第\d+期")
 
 _DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _WEEKDAY = r"(?:星期[一二三四五六日天]|周[一二三四五六日天])"
@@ -28,11 +37,13 @@ DATE_LINE = re.compile(rf"^(\d{{4}})年(\d{{1,2}})月(\d{{1,2}})日{_WEEKDAY}?(?
 _SEPARATORS = "│|｜丨"
 #: A page number such as "A08" (or "第8版") standing at the start of the line or between separators.
 _PAGE_NO = re.compile(r"(?:^|[│|｜丨])([A-Z]{1,2}\d{1,2}|第\d{1,2}版)(?=[│|｜丨\u4e00-\u9fff]|$)")
-_STAFF = re.compile(r"(编辑|责编|校对|组版|美编|版式)[：:]\s*([\u4e00-\u9fff]{2,4})")
+_STAFF = re.compile(r"(责任编辑|编辑|责编|校对|组版|美编|版式)[：:]\s*([\u4e00-\u9fff]{2,4})")
+#: Staff printed without colons: "编辑 孙蕾 校对 吴敏" (raw text, spaces kept).
+_STAFF_SPACED = re.compile(r"(责任编辑|编辑|责编|校对|组版|美编|版式)\s+([\u4e00-\u9fff]{2,4})(?=\s|$)")
 #: What any header line holds: a capital (an English masthead, a page number such as "A08"), 第 and a
 #: digit ("第8版"), a colon (staff lines), 新闻热线, or a 日报/晚报 name at its end. Every line of a page
 #: is asked whether it is a header; one search turns the many lines without any of these away.
-_HEADER_HINT = re.compile(r"[A-Z：:]|第\d|新闻热线|[日晚]报$")
+_HEADER_HINT = re.compile(r"[A-Z：:]|第\d|新闻热线|报$|编辑|校对")
 
 
 #: The line break before a page's first line, a line starting with a form feed or exactly one space:
@@ -88,8 +99,9 @@ def is_date_line(flat: str) -> bool:
     return bool(DATE_LINE.match(flat))
 
 
-def header_kind(flat: str) -> str | None:
-    """Which header line this is ("paper", "page", "staff"), from its whitespace-free text."""
+def header_kind(flat: str, text: str | None = None) -> str | None:
+    """Which header line this is ("paper", "page", "staff"), from its whitespace-free text (and its
+    text as printed, when given: staff names separated by spaces only)."""
     if not _HEADER_HINT.search(flat):
         return None
     if _EN_MASTHEAD.match(flat) or _CN_PAPER.match(flat):
@@ -97,14 +109,26 @@ def header_kind(flat: str) -> str | None:
     page_no = _PAGE_NO.search(flat)
     if page_no and len(flat) <= 50 and (_DATE.search(flat) or any(sep in flat for sep in _SEPARATORS)):
         return "page"
-    if len(_STAFF.findall(flat)) >= 2 or ("新闻热线" in flat and len(flat) < 80):
+    if _ISSUE_NUMBER.match(flat) and len(flat) <= 20:
+        return "page"
+    if len(_STAFF.findall(flat)) >= 2 or (_STAFF.match(flat) and len(flat) <= 12):
+        return "staff"
+    if text is not None and len(_STAFF_SPACED.findall(text)) >= 2 and len(flat) <= 30:
+        return "staff"
+    if "新闻热线" in flat and len(flat) < 80 and not any(mark in flat for mark in "，。；"):
         return "staff"
     return None
 
 
-def read_header(flat: str, info: PageInfo) -> None:
-    """Fill ``info`` from one header line (whitespace-free text)."""
-    kind = header_kind(flat)
+def read_header(flat: str, info: PageInfo, text: str | None = None) -> None:
+    """Fill ``info`` from one header line (whitespace-free text, and as printed when given)."""
+    kind = header_kind(flat, text)
+    if kind is None and PAGE_NUMBER_LINE.match(text or flat):
+        number, _, section = (text or flat).partition(" ")
+        info.number = info.number or number
+        if section.strip() and not info.section:
+            info.section = "".join(section.split())
+        return
     if kind == "paper":
         info.paper = info.paper or KNOWN_MASTHEADS.get(flat, flat)
     elif kind == "page":
@@ -119,6 +143,6 @@ def read_header(flat: str, info: PageInfo) -> None:
         if parts and 2 <= len(parts[0]) <= 12 and not info.section:
             info.section = parts[0]
     elif kind == "staff":
-        for role, name in _STAFF.findall(flat):
+        for role, name in _STAFF.findall(flat) or _STAFF_SPACED.findall(text or ""):
             role = {"责编": "编辑"}.get(role, role)
             info.staff.setdefault(role, name)
