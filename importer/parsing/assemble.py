@@ -369,7 +369,12 @@ class Assembler:
     def on_byline(self, unit: Unit):
         """A byline line opens a story, unless it follows a body and nothing of a body follows it:
         then it is the credit printed at the end of the story before ("文/图 本报记者 X")."""
-        credits = cr.byline_credits(unit.text_nl()) or []
+        if unit.notes.get("bare_name"):
+            # "北京朝阳区  程  立": the name is the last of the pieces the letter-spacing leaves
+            pieces = cr.merge_fragments(unit.text_nl().split())
+            credits = [Credit(pieces[-1], "作者")] if pieces and 2 <= len(pieces[-1]) <= 4 else []
+        else:
+            credits = cr.byline_credits(unit.text_nl()) or []
         nxt = self.following.get(id(unit))
         body_follows = isinstance(nxt, Unit) and nxt.kind in (bk.TEXT, bk.LEAD, bk.BYLINE)
         current = self.current

@@ -57,11 +57,69 @@ def is_headline_like(unit: Unit, prev: Unit | None) -> bool:
     sub = flat.startswith(_SUB_MARKS)
     if len(unit.lines) > (8 if sub else 4) or not 1 <= len(flat) <= (SUBHEADLINE_MAX if sub else HEADLINE_MAX):
         return False
-    if has_sentence_punct(flat) or flat[-1] in "、：:（(“":
+    if flat[-1] in "、：:（(“，,；;":
+        return False
+    if has_sentence_punct(flat) and not _asks_or_exclaims(flat):
         return False
     # a column break in mid-sentence: the block continues the text before it
     body_before = prev is not None and prev.kind in (bk.TEXT, bk.LEAD, bk.BRIEF) and not prev.notes.get("head")
     return not (body_before and not ends_sentence(prev.lines[-1].text) and prev.lines[-1].flat[-1:] not in "”）)》")
+
+
+#: How long a headline that ends in ？ or ！ may be ("小区清洁安全谁保障？"): a sentence of its own
+#: that length would be a paragraph of one short question, which bodies rarely print as a block.
+QUESTION_HEADLINE_MAX = 24
+
+
+def _asks_or_exclaims(flat: str) -> bool:
+    """A headline that asks or exclaims: one ？ or ！ at its very end and no other sentence mark."""
+    if len(flat) > QUESTION_HEADLINE_MAX or flat[-1] not in "？！?!" or has_sentence_punct(flat[:-1]):
+        return False
+    return not any(mark in flat for mark in "：:")  # "记者：…？" is an interview's question
+
+
+#: A headline with one comma in it ("精确画像，让企业需求“被看见”") is only taken for one when it is a
+#: single short line right above another headline line or a byline: a cut-off body line looks the same.
+COMMA_HEADLINE_MAX = 20
+
+
+def _comma_headline(unit: Unit, prev: Unit | None, nxt: Unit | None) -> bool:
+    """A one-line block with a single comma, after a finished paragraph (or none), right above a
+    headline-like block: a headline printed with a comma, not the first line of a paragraph."""
+    if unit.kind != bk.TEXT or len(unit.lines) != 1 or unit.credit_start is not None or unit.doubled:
+        return False
+    flat = unit.flat
+    if not 4 <= len(flat) <= COMMA_HEADLINE_MAX or flat[-1] in "，,、：:；;。！？":
+        return False
+    if sum(flat.count(mark) for mark in "，,") != 1 or any(mark in flat for mark in "。；;！？!?"):
+        return False
+    if nxt is None or not nxt.notes.get("head"):
+        return False
+    return (
+        prev is None
+        or prev.notes.get("head")
+        or prev.kind not in (bk.TEXT, bk.LEAD)
+        or ends_sentence(prev.lines[-1].text)
+    )
+
+
+#: A person's name printed alone under a headline: "杨建楠", "邹  翔", "北京朝阳区  程  立".
+_BARE_NAME = re.compile(
+    r"^(?:[\u4e00-\u9fff]{2,3}|[\u4e00-\u9fff](?:\s+[\u4e00-\u9fff]){1,2}"
+    r"|[\u4e00-\u9fff]{2,12}\s{2,}[\u4e00-\u9fff](?:\s*[\u4e00-\u9fff]){1,3})$"
+)
+
+
+def is_bare_name_byline(unit: Unit, prev: Unit | None, nxt: Unit | None) -> bool:
+    """A headline-like block that is the author's name: one line shaped like a name, right under a
+    longer headline and right above running text (commentary pages sign their pieces this way)."""
+    if len(unit.lines) != 1 or unit.doubled or unit.kind != bk.TEXT:
+        return False
+    if not _BARE_NAME.match(unit.lines[0].text):
+        return False
+    if prev is None or not prev.notes.get("head") or len(prev.flat) < 6 or len(prev.flat) <= len(unit.flat):
+        return False
+    return nxt is not None and nxt.kind == bk.TEXT and not nxt.notes.get("head")
 
 
 @dataclass
@@ -184,6 +242,18 @@ def mark_units(units: list[Unit]) -> list[Unit | Group]:
         if is_headline_like(unit, prev):
             unit.notes["head"] = True
         prev = unit
+    for index, unit in enumerate(units):
+        prev = units[index - 1] if index else None
+        nxt = units[index + 1] if index + 1 < len(units) else None
+        if not unit.notes.get("head") and _comma_headline(unit, prev, nxt):
+            unit.notes["head"] = True
+    for index, unit in enumerate(units):
+        prev = units[index - 1] if index else None
+        nxt = units[index + 1] if index + 1 < len(units) else None
+        if unit.notes.get("head") and is_bare_name_byline(unit, prev, nxt):
+            unit.notes.pop("head")
+            unit.kind = bk.BYLINE
+            unit.notes["bare_name"] = True
     out: list[Unit | Group] = []
     run: list[Unit] = []
     for unit in units:
