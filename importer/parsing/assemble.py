@@ -225,6 +225,7 @@ class Assembler:
             current is not None
             and current.lines
             and group.simple
+            and not self.ends_paragraph(current)
             and self.starts_running_text(nxt)
             and not self.commentary_follows(nxt)
         ):
@@ -247,6 +248,13 @@ class Assembler:
             return
         self.apply_group(group, target)
         self.close()
+
+    def ends_paragraph(self, article: ArticleBuild) -> bool:
+        """Does the article's text so far end a paragraph (a sentence, a closing quote or bracket,
+        as a trailing credit does)? Then no column break cuts a paragraph after it."""
+        last = article.lines[-1]
+        text = self.raws[last.page][last.start : last.end].rstrip()
+        return ends_sentence(text) or text[-1:] in "”）)》"
 
     def commentary_follows(self, item) -> bool:
         """Does a lead-less commentary start at ``item``: its prose, at most its own headline, then its
