@@ -225,7 +225,7 @@ class Assembler:
             current is not None
             and current.lines
             and group.simple
-            and not self.ends_paragraph(current)
+            and not self.ends_with_credit(current)
             and self.starts_running_text(nxt)
             and not self.commentary_follows(nxt)
         ):
@@ -249,12 +249,11 @@ class Assembler:
         self.apply_group(group, target)
         self.close()
 
-    def ends_paragraph(self, article: ArticleBuild) -> bool:
-        """Does the article's text so far end a paragraph (a sentence, a closing quote or bracket,
-        as a trailing credit does)? Then no column break cuts a paragraph after it."""
+    def ends_with_credit(self, article: ArticleBuild) -> bool:
+        """Does the article's text so far end with a trailing credit ("（朱亚旭 李得胜）")? A credit
+        closes its story, so no paragraph of that story can be cut off by a column break after it."""
         last = article.lines[-1]
-        text = self.raws[last.page][last.start : last.end].rstrip()
-        return ends_sentence(text) or text[-1:] in "”）)》"
+        return cr.trailing_credits(self.raws[last.page][last.start : last.end]) is not None
 
     def commentary_follows(self, item) -> bool:
         """Does a lead-less commentary start at ``item``: its prose, at most its own headline, then its

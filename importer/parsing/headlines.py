@@ -31,6 +31,8 @@ from .textfix import ends_sentence, strip_ws
 
 #: A story left without a headline.
 HEADLESS = 1.0
+#: A headline-like group at the very top of a page heading nothing: a banner or section label.
+BANNER_IDLE = 0.5
 #: A headline that heads no story (nothing stands between it and the next headline on its side).
 IDLE = 1.0
 #: A story given a headline from both sides: one of the two is wasted.
@@ -42,6 +44,10 @@ EDGE_HEADLESS = 0.4
 SPLIT = 0.5
 #: The pull towards the file's prevailing direction (breaks ties only).
 PREVAILING = 0.01
+#: A page changing direction between two consecutive headlines: a desk keeps one convention per
+#: page far more often than not, so a change needs evidence a little stronger than one story that
+#: would otherwise stay headless.
+SWITCH = 0.7
 
 #: Units that open a story of their own.
 _ANCHORS = (bk.LEAD, bk.BYLINE, bk.COMMENT)
@@ -65,6 +71,8 @@ class _Segment:
     #: the segment opens a page (no headline above it on that page) or closes one (none below it)
     page_top: bool = False
     page_end: bool = False
+    #: nothing but white space stands in the segment
+    empty: bool = False
 
 
 def _segment(units: list[Unit], page_top: bool = False, page_end: bool = False) -> _Segment:
@@ -79,6 +87,8 @@ def _segment(units: list[Unit], page_top: bool = False, page_end: bool = False) 
         if kind == bk.TEXT and not open_story and _lone_sentence(unit, units[index + 1 : index + 2]):
             continue  # a sentence standing alone among photos is a caption, not a story
         if kind in _ANCHORS:
+            if not _body_follows(units, index):
+                continue  # a signature ("□石 磊") with no body after it signs the story before
             if not anchor_open:
                 wants.append(True)
             open_story = anchor_open = True
@@ -89,11 +99,21 @@ def _segment(units: list[Unit], page_top: bool = False, page_end: bool = False) 
             if not open_story:
                 wants.append(True)
             open_story, anchor_open = True, False
-    segment = _Segment(stories=len(wants), page_top=page_top, page_end=page_end)
+    segment = _Segment(stories=len(wants), page_top=page_top, page_end=page_end, empty=not units)
     if wants:
         segment.first_wants, segment.last_wants = wants[0], wants[-1]
         segment.middle_wanting = sum(wants[1:-1])
     return segment
+
+
+def _body_follows(units: list[Unit], index: int) -> bool:
+    """Does running text follow the anchor at ``index`` (past other anchors, before anything else)?"""
+    for unit in units[index + 1 :]:
+        if unit.kind in _BODY or unit.kind in (bk.LEAD, bk.BRIEF):
+            return True
+        if unit.kind not in _ANCHORS:
+            return False
+    return units[index].kind == bk.LEAD  # a lead holds its own first paragraph
 
 
 def _lone_sentence(unit: Unit, after: list[Unit]) -> bool:
@@ -107,16 +127,22 @@ def _segment_cost(segment: _Segment, from_left: bool, from_right: bool) -> float
     story (``from_left``) and the one on its right heads its last story (``from_right``)."""
     cost = segment.middle_wanting * HEADLESS
     if segment.stories == 0:
-        return (from_left + from_right) * IDLE
+        return from_left * IDLE + from_right * (BANNER_IDLE if segment.page_top and segment.empty else IDLE)
     if segment.stories == 1:
         if from_left and from_right:
-            return cost + CONFLICT
-        if not (from_left or from_right) and segment.first_wants:
+            return cost + CONFLICT + (0 if segment.first_wants else IDLE)
+        if from_left or from_right:
+            return cost + (0 if segment.first_wants else IDLE)  # a brief takes no headline
+        if segment.first_wants:
             return cost + (EDGE_HEADLESS if segment.page_top or segment.page_end else HEADLESS)
         return cost
-    if segment.first_wants and not from_left:
+    if from_left and not segment.first_wants:
+        cost += IDLE
+    elif segment.first_wants and not from_left:
         cost += EDGE_HEADLESS if segment.page_top else HEADLESS
-    if segment.last_wants and not from_right:
+    if from_right and not segment.last_wants:
+        cost += IDLE
+    elif segment.last_wants and not from_right:
         cost += EDGE_HEADLESS if segment.page_end else HEADLESS
     return cost
 
@@ -140,6 +166,16 @@ def _options(group: Group, prev: Unit | None, nxt: Unit | None, prevailing: str)
     for split in _split_points(group):
         options.append(_Option(left=True, right=True, split=split, cost=SPLIT))
     return options
+
+
+def _enters(option: _Option) -> str:
+    """The direction a reading starts in: a split group first closes the story before it."""
+    return AFTER if option.left else BEFORE
+
+
+def _leaves(option: _Option) -> str:
+    """The direction a reading ends in: a split group ends by opening the story after it."""
+    return BEFORE if option.right else AFTER
 
 
 def _split_points(group: Group) -> list[int]:
@@ -193,6 +229,20 @@ def _ends_paragraph(text: str) -> bool:
     return ends_sentence(text) or text.rstrip()[-1:] in "”）)》"
 
 
+#: A briefs column's label ("百字新闻", "简  讯") is this short.
+BRIEFS_LABEL_MAX = 6
+
+
+def _briefs_label(items: list[Unit | Group], index: int) -> bool:
+    """A short label printed right above or below a column of briefs names the column: it heads no
+    story in either direction, so it takes no part in the decision (the assembler keeps it as furniture)."""
+    group = items[index]
+    if not group.simple or len(strip_ws(group.text)) > BRIEFS_LABEL_MAX:
+        return False
+    neighbours = [items[i] for i in (index - 1, index + 1) if 0 <= i < len(items)]
+    return any(isinstance(item, Unit) and item.kind in (bk.BRIEF, bk.TRAIL) for item in neighbours)
+
+
 def decide_directions(items: list[Unit | Group], prevailing: str) -> list[Unit | Group]:
     """Give every headline group of one page its direction; split groups that head two stories.
 
@@ -201,7 +251,10 @@ def decide_directions(items: list[Unit | Group], prevailing: str) -> list[Unit |
     positions = [
         index
         for index, item in enumerate(items)
-        if isinstance(item, Group) and not item.is_furniture and not is_page_label(item, index)
+        if isinstance(item, Group)
+        and not item.is_furniture
+        and not is_page_label(item, index)
+        and not _briefs_label(items, index)
     ]
     if not positions:
         return items
@@ -232,7 +285,9 @@ def decide_directions(items: list[Unit | Group], prevailing: str) -> list[Unit |
         row, links = [], []
         for option in options[number]:
             choices = [
-                best[k] + _segment_cost(segments[number], before.right, option.left)
+                best[k]
+                + _segment_cost(segments[number], before.right, option.left)
+                + (SWITCH if _leaves(before) != _enters(option) else 0.0)
                 for k, before in enumerate(options[number - 1])
             ]
             k = min(range(len(choices)), key=choices.__getitem__)

@@ -123,6 +123,9 @@ def header_kind(flat: str, text: str | None = None) -> str | None:
 def read_header(flat: str, info: PageInfo, text: str | None = None) -> None:
     """Fill ``info`` from one header line (whitespace-free text, and as printed when given)."""
     kind = header_kind(flat, text)
+    if kind is None and is_date_line(flat):
+        info.date = info.date or parse_date(flat)
+        return
     if kind is None and PAGE_NUMBER_LINE.match(text or flat):
         number, _, section = (text or flat).partition(" ")
         info.number = info.number or number
