@@ -10,6 +10,7 @@ credit right after a caption completes it, a page credit fills the page's uncred
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from . import blocks as bk
@@ -249,6 +250,30 @@ class Assembler:
         self.apply_group(group, target)
         self.close()
 
+    def continues(self, unit: Unit) -> bool:
+        """Does running text follow ``unit`` on the page (its last line then being a column's
+        last line in mid-sentence rather than a signature)?"""
+        nxt = self.following.get(id(unit))
+        return isinstance(nxt, Unit) and nxt.kind == bk.TEXT
+
+    def item_ends(self, article: ArticleBuild, unit: Unit) -> bool:
+        """Does a new item start at ``unit`` rather than the open article go on? It does after a
+        credit that closed the article (a trailing credit, or one glued after its last sentence),
+        and when ``unit`` opens with the same label as the article did ("读者来信：…" twice): a run
+        of readers' items."""
+        if not article.lines:
+            return False
+        last = article.lines[-1]
+        text = self.raws[last.page][last.start : last.end]
+        if cr.trailing_credits(text) is not None or cr.glued_credit(text) is not None:
+            return True
+        label = _ITEM_LABEL.match(unit.flat)
+        if label is None or article.has_lead:
+            return False  # an interview's "记者：" questions go on under its byline
+        first = article.lines[0]
+        opening = "".join(self.raws[first.page][first.start : first.end].split())
+        return opening.startswith(label.group(0))
+
     def ends_with_credit(self, article: ArticleBuild) -> bool:
         """Does the article's text so far end with a trailing credit ("（朱亚旭 李得胜）")? A credit
         closes its story, so no paragraph of that story can be cut off by a column break after it."""
@@ -446,8 +471,11 @@ class Assembler:
         self.span(SegmentKind.CAPTION, unit.start, end, owner)
 
     def on_text(self, unit: Unit):
-        if self.current is not None:
-            self.add_body(self.current, unit)
+        current = self.current
+        if current is not None and not self.item_ends(current, unit):
+            self.add_body(current, unit)
+            if _signed(unit) and not self.continues(unit):
+                self.close()  # a signature closes the item: what follows is another
             return
         lone = self.pending is None and not self.starts_running_text(unit)
         if lone:
@@ -474,14 +502,18 @@ class Assembler:
         spans = [(line.start, line.end + (1 if raw[line.end : line.end + 1].isspace() else 0)) for line in tail]
         text = "".join(raw[start:end] for start, end in spans)
         credits = cr.trailing_credits(text)
-        if not credits:
-            return
-        cut = max(text.rfind("（"), text.rfind("("))
-        if cut < 0:
-            return
-        before = text[:cut].rstrip()
-        if before and not (before[-1] in TERMINAL or ends_sentence(before)):
-            return
+        if credits:
+            cut = max(text.rfind("（"), text.rfind("("))
+            if cut < 0:
+                return
+            before = text[:cut].rstrip()
+            if before and not (before[-1] in TERMINAL or ends_sentence(before)):
+                return
+        else:
+            glued = cr.glued_credit(text)
+            if glued is None:
+                return
+            cut, credits = glued
         start = _raw_offset(spans, cut)
         owner = self.art_owner(article)
         self.out.spans.append(Span(SegmentKind.BYLINE, tail[-1].page, start, tail[-1].end, owner))
@@ -491,6 +523,22 @@ class Assembler:
         if article.lines and article.lines[-1].end > start:
             last = article.lines[-1]
             last.end = last.start + len(raw[last.start : start].rstrip())
+
+
+#: The label a reader's item opens with ("读者来信：", "网友留言：").
+_ITEM_LABEL = re.compile(r"^[\u4e00-\u9fff]{2,6}[：:]")
+#: A signature: a short last line without punctuation, after a line that ends a sentence ("读者").
+SIGNATURE_MAX = 12
+
+
+def _signed(unit: Unit) -> bool:
+    """Does the block end with a signature line ("读者", "读者 sl8753") under its last sentence?"""
+    if len(unit.lines) < 2:
+        return False
+    last, before = unit.lines[-1], unit.lines[-2]
+    if len(last.flat) > SIGNATURE_MAX or any(mark in last.flat for mark in "。，；：！？,;:!?、“”（）()"):
+        return False
+    return ends_sentence(before.text)
 
 
 def _raw_offset(spans: list[tuple[int, int]], index: int) -> int:

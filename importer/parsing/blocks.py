@@ -40,7 +40,9 @@ ARROWS = "⬆⬅➡⬇↑←→↓"
 BULLETS = "●•■◆◇▲△★☆○"
 _PICTURE_LEAD = re.compile(r"^(图为|(上|下|左|右|中)图|图[①-⑳\d])")
 _QR = re.compile(r"^扫(描)?图?[①-⑳\d]?二维码|^扫图[①-⑳\d]")
-_PROMO = ("公众号", "微信号", "扫码关注", "客户端", "视频号", "抖音号")
+_PROMO = ("公众号", "微信号", "扫码关注", "客户端", "视频号", "抖音号", "订阅", "热线", "邮发代号")
+#: A promo or notice block is at most this long (a subscription notice with its phone number).
+PROMO_MAX = 40
 
 
 class Line:
@@ -282,8 +284,8 @@ def split_units(raw: str) -> list[Unit]:
         # promo block ("某区头条" / "微信公众号")
         if len(block) <= 3:
             flat = "".join(line.flat for line in block)
-            promo = any(word in flat for word in _PROMO)
-            if promo and len(flat) <= 24 and not has_sentence_punct(flat):
+            promo = any(word in flat for word in _PROMO) and not any(header_kind(ln.flat, ln.text) for ln in block)
+            if promo and len(flat) <= PROMO_MAX and not has_sentence_punct(flat):
                 units.append(Unit(FURN, block, blank_before))
                 continue
         tail = _credit_tail(block)

@@ -173,6 +173,25 @@ def byline_credits(text: str) -> list[Credit] | None:
     return _unique(credits)
 
 
+#: Where the last sentence of a body ends: a credit glued after it is printed after this.
+_LAST_SENTENCE_END = re.compile(r"[。！？!?][”’」』]?(?=[^。！？!?]*$)")
+
+
+def glued_credit(text: str) -> tuple[int, list[Credit]] | None:
+    """A byline printed after a body's last sentence on the same line ("…非常危险。 本报记者 谭遥"):
+    (where it starts in ``text``, its credits), or None."""
+    match = _LAST_SENTENCE_END.search(text)
+    if match is None:
+        return None
+    tail = text[match.end() :]
+    if not tail.strip() or len(tail.strip()) > 30:
+        return None
+    credits = byline_credits(tail)
+    if not credits:
+        return None
+    return match.end() + len(tail) - len(tail.lstrip()), credits
+
+
 def _made_names(text: str) -> list[Credit] | None:
     """ "秦颖/文 张志嵩/图": names each marked with what the person made, and nothing else."""
     credits = []

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from . import blocks as bk
+from . import credits as cr
 from .blocks import Unit
 from .textfix import cells, clean_headline, ends_sentence, has_sentence_punct, strip_ws, undoubled_text
 
@@ -63,7 +64,15 @@ def is_headline_like(unit: Unit, prev: Unit | None) -> bool:
         return False
     # a column break in mid-sentence: the block continues the text before it
     body_before = prev is not None and prev.kind in (bk.TEXT, bk.LEAD, bk.BRIEF) and not prev.notes.get("head")
-    return not (body_before and not ends_sentence(prev.lines[-1].text) and prev.lines[-1].flat[-1:] not in "”）)》")
+    return not (body_before and not ends_body(prev.lines[-1].text))
+
+
+def ends_body(text: str) -> bool:
+    """Does a line end a paragraph: a sentence, a closing quote or bracket, or a credit glued after
+    the last sentence ("…非常危险。 本报记者 谭遥")?"""
+    if ends_sentence(text) or text.rstrip()[-1:] in "”）)》":
+        return True
+    return cr.glued_credit(text) is not None
 
 
 #: How long a headline that ends in ？ or ！ may be ("小区清洁安全谁保障？"): a sentence of its own
