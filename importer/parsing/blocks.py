@@ -40,7 +40,7 @@ ARROWS = "⬆⬅➡⬇↑←→↓"
 BULLETS = "●•■◆◇▲△★☆○"
 _PICTURE_LEAD = re.compile(r"^(图为|(上|下|左|右|中)图|图[①-⑳\d])")
 _QR = re.compile(r"^扫(描)?图?[①-⑳\d]?二维码|^扫图[①-⑳\d]")
-_PROMO = ("公众号", "微信号", "扫码关注", "客户端", "视频号", "抖音号", "订阅", "热线", "邮发代号")
+_PROMO = ("公众号", "微信号", "扫码关注", "客户端", "视频号", "抖音号", "订阅", "热线", "邮发代号", "联系电话")
 #: A promo or notice block is at most this long (a subscription notice with its phone number).
 PROMO_MAX = 40
 
@@ -275,14 +275,18 @@ def split_units(raw: str) -> list[Unit]:
     """Cut a page into classified units."""
     units: list[Unit] = []
     lines = _cut_lines(raw, page_lines(raw))
-    for block in _raw_blocks(lines):
+    for block in [piece for whole in _raw_blocks(lines) for piece in _cut_repeated(whole)]:
         blank_before = block[0].blank_before
+        repeated = _repeated_pieces(block)
+        if repeated is not None:
+            units.append(Unit(TEXT, block, blank_before, doubled=repeated, notes={"repeated": True}))
+            continue
         # vertical headline: a block of one-character lines
         if len(block) >= 3 and all(_is_vertical(line) for line in block):
             units.append(Unit(VERT, block, blank_before))
             continue
         # promo block ("某区头条" / "微信公众号")
-        if len(block) <= 3:
+        if len(block) <= 4:
             flat = "".join(line.flat for line in block)
             promo = any(word in flat for word in _PROMO) and not any(header_kind(ln.flat, ln.text) for ln in block)
             if promo and len(flat) <= PROMO_MAX and not has_sentence_punct(flat):
@@ -294,6 +298,8 @@ def split_units(raw: str) -> list[Unit]:
         current: Unit | None = None
         for index, line in enumerate(body):
             kind = HEADER if index in header_lines else line_kind(line, index == 0)
+            if kind is None and (index == 0 or ends_sentence(body[index - 1].text)) and _wrapped_lead(body, index):
+                kind = LEAD
             if kind is None:
                 if current is None or current.kind in (
                     HEADER,
@@ -319,6 +325,57 @@ def split_units(raw: str) -> list[Unit]:
     for unit in units:
         _annotate(unit)
     return units
+
+
+def _wrapped_lead(lines: list[Line], index: int) -> bool:
+    """A lead wrapped over the next lines of a narrow column ("本报太原4月17日" / "电  （记者…）")."""
+    first = lines[index].flat
+    if not first or first[0] in BULLETS:
+        return False
+    joined = "".join(line.flat for line in lines[index : index + 3])
+    if not _LEAD_HINT.match(joined):
+        return False
+    match = cr.lead_match(joined)
+    return match is not None and match.end() > len(first)
+
+
+def _cut_repeated(block: list[Line]) -> list[list[Line]]:
+    """Cut a block around runs of lines printed twice in a row ("地里“土疙瘩”变" / "地里“土疙瘩”变"):
+    an extractor writes a fake-bold line drawn twice as two lines, often with no blank line around
+    it, so the run is a headline of its own amid the text."""
+    pieces: list[list[Line]] = []
+    current: list[Line] = []
+    index = 0
+    while index < len(block):
+        end = index
+        while end + 1 < len(block) and _same_line(block[end], block[end + 1]):
+            end += 2
+        if end > index:
+            if current:
+                pieces.append(current)
+            pieces.append(block[index:end])
+            current = []
+            index = end
+            continue
+        current.append(block[index])
+        index += 1
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _same_line(line: Line, other: Line) -> bool:
+    return len(line.flat) >= 2 and line.flat == other.flat
+
+
+def _repeated_pieces(block: list[Line]) -> list[tuple[int, int, bool]] | None:
+    """The (start, end, is_copy) pieces of a run of repeated lines, or None when the block is not one."""
+    if len(block) < 2 or len(block) % 2 or not all(_same_line(a, b) for a, b in zip(block[::2], block[1::2])):
+        return None
+    pieces = []
+    for first, copy in zip(block[::2], block[1::2], strict=True):
+        pieces += [(first.start, first.end, False), (copy.start, copy.end, True)]
+    return pieces
 
 
 def _split_glued_headlines(units: list[Unit]) -> list[Unit]:
@@ -378,7 +435,7 @@ def _annotate(unit: Unit) -> None:
         unit.body_start = _lead_end(unit)
     if unit.kind in (TEXT, CAPTION):
         unit.credit_start = _inline_credit(unit)
-    if unit.kind == TEXT and len(unit.lines) <= 4:
+    if unit.kind == TEXT and len(unit.lines) <= 4 and not unit.notes.get("repeated"):
         pieces: list[tuple[int, int, bool]] = []
         for line in unit.lines:
             found = undouble(line.text)

@@ -39,9 +39,11 @@ def unit_headline_text(unit: Unit) -> str:
     lines = [line.text for line in unit.lines]
     if unit.kind == bk.VERT:
         return "".join(strip_ws(line) for line in lines)
-    if unit.doubled:
+    if unit.notes.get("repeated"):
+        lines = lines[::2]  # each line was printed twice: the copies add nothing
+    elif unit.doubled:
         lines = [undoubled_text(line) for line in lines]
-    return clean_headline(lines)
+    return clean_headline(lines).lstrip(bk.BULLETS).strip()
 
 
 def is_headline_like(unit: Unit, prev: Unit | None) -> bool:
@@ -65,6 +67,12 @@ def is_headline_like(unit: Unit, prev: Unit | None) -> bool:
     # a column break in mid-sentence: the block continues the text before it
     body_before = prev is not None and prev.kind in (bk.TEXT, bk.LEAD, bk.BRIEF) and not prev.notes.get("head")
     return not (body_before and not ends_body(prev.lines[-1].text))
+
+
+def _title_only(unit: Unit) -> bool:
+    """A bulleted block holding nothing but a short title (no sentence punctuation)."""
+    text = unit.flat.strip(bk.BULLETS)
+    return 0 < len(text) <= HEADLINE_MAX and len(unit.lines) <= 4 and not has_sentence_punct(text)
 
 
 def ends_body(text: str) -> bool:
@@ -222,6 +230,11 @@ def build_group(units: list[Unit]) -> Group:
 
 def mark_units(units: list[Unit]) -> list[Unit | Group]:
     """Turn a page's units into a sequence where headline-like runs are :class:`Group` objects."""
+    # a bulleted item that is only a title ("◆山西将建设完善…平台" above its lead) is a headline
+    for unit in units:
+        if unit.kind == bk.BRIEF and _title_only(unit):
+            unit.kind = bk.TEXT
+            unit.body_start = None
     # a text block right before a photo credit, or ending with one, is a photo's caption
     for index, unit in enumerate(units):
         if unit.kind == bk.PCREDIT and index and units[index - 1].kind == bk.TEXT:
