@@ -370,7 +370,11 @@ def _same_line(line: Line, other: Line) -> bool:
 
 def _repeated_pieces(block: list[Line]) -> list[tuple[int, int, bool]] | None:
     """The (start, end, is_copy) pieces of a run of repeated lines, or None when the block is not one."""
-    if len(block) < 2 or len(block) % 2 or not all(_same_line(a, b) for a, b in zip(block[::2], block[1::2])):
+    if (
+        len(block) < 2
+        or len(block) % 2
+        or not all(_same_line(a, b) for a, b in zip(block[::2], block[1::2], strict=True))
+    ):
         return None
     pieces = []
     for first, copy in zip(block[::2], block[1::2], strict=True):
