@@ -84,7 +84,7 @@ def _segment(units: list[Unit], page_top: bool = False, page_end: bool = False) 
     anchor_open = False
     for index, unit in enumerate(units):
         kind = unit.kind
-        if kind == bk.TEXT and not open_story and _lone_sentence(unit, units[index + 1 : index + 2]):
+        if kind == bk.TEXT and not open_story and _lone_sentence(units, index):
             continue  # a sentence standing alone among photos is a caption, not a story
         if kind in _ANCHORS:
             if not _body_follows(units, index):
@@ -116,10 +116,16 @@ def _body_follows(units: list[Unit], index: int) -> bool:
     return units[index].kind == bk.LEAD  # a lead holds its own first paragraph
 
 
-def _lone_sentence(unit: Unit, after: list[Unit]) -> bool:
-    """One short sentence with no running text after it (the assembler reads it as a caption)."""
-    followed = bool(after) and after[0].kind in _BODY
-    return not followed and len(unit.flat) <= LONE_CAPTION_MAX and ends_sentence(unit.lines[-1].text)
+def _lone_sentence(units: list[Unit], index: int) -> bool:
+    """One short sentence next to a photo's caption, with no running text after it: the assembler
+    reads it as a caption too."""
+    unit = units[index]
+    after = units[index + 1] if index + 1 < len(units) else None
+    before = units[index - 1] if index else None
+    if after is not None and after.kind in _BODY:
+        return False
+    beside_photo = any(other is not None and other.kind in (bk.CAPTION, bk.PCREDIT) for other in (before, after))
+    return beside_photo and len(unit.flat) <= LONE_CAPTION_MAX and ends_sentence(unit.lines[-1].text)
 
 
 def _segment_cost(segment: _Segment, from_left: bool, from_right: bool) -> float:
@@ -243,6 +249,23 @@ def _briefs_label(items: list[Unit | Group], index: int) -> bool:
     return any(isinstance(item, Unit) and item.kind in (bk.BRIEF, bk.TRAIL) for item in neighbours)
 
 
+def _intertitle(items: list[Unit | Group], index: int) -> bool:
+    """A one-block heading inside a signed story (a feature's byline or a commentary's mark opened
+    it, and its text goes on below): an intertitle, which the assembler keeps in the body."""
+    group = items[index]
+    nxt = items[index + 1] if index + 1 < len(items) else None
+    if not group.simple or not isinstance(nxt, Unit) or nxt.kind != bk.TEXT:
+        return False
+    for item in reversed(items[:index]):
+        if isinstance(item, Group):
+            return False
+        if item.kind in (bk.BYLINE, bk.COMMENT):
+            return True
+        if item.kind in (bk.LEAD, bk.BRIEF):
+            return False
+    return False
+
+
 def decide_directions(items: list[Unit | Group], prevailing: str) -> list[Unit | Group]:
     """Give every headline group of one page its direction; split groups that head two stories.
 
@@ -255,6 +278,7 @@ def decide_directions(items: list[Unit | Group], prevailing: str) -> list[Unit |
         and not item.is_furniture
         and not is_page_label(item, index)
         and not _briefs_label(items, index)
+        and not (prevailing == BEFORE and _intertitle(items, index))
     ]
     if not positions:
         return items
