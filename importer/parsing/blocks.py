@@ -181,7 +181,7 @@ def _raw_blocks(lines: list[Line]) -> list[list[Line]]:
 #: a brief's bullet, a page or photo credit or source, a comment mark, an author note, a trailing
 #: credit, a caption (arrow, QR code, picture lead). A line that starts otherwise and holds no 摄 (a
 #: photo credit) is plain text, which most lines are, so they skip the rules' patterns.
-_RULE_STARTS = frozenset("●•（(□◎扫图上下左右中" + BULLETS + ARROWS)
+_RULE_STARTS = frozenset("●•（(□◎扫图上下左右中本视资网新拍" + BULLETS + ARROWS)
 #: What a lead holds near its start (…讯, …电); only such lines are matched against the lead forms.
 _LEAD_HINT = re.compile(r"^.{0,12}讯|^.{0,18}电")
 #: What a byline line holds: a role word or a "/文" "/图" mark. Only such short lines are parsed as one.
@@ -201,14 +201,14 @@ def line_kind(line: Line, first_in_block: bool) -> str | None:
         return LEAD
     if len(flat) <= 50 and _BYLINE_HINT.search(line.text) and cr.byline_credits(line.text) is not None:
         return BYLINE
-    if flat[0] not in _RULE_STARTS and "摄" not in flat:
+    if flat[0] not in _RULE_STARTS and "摄" not in flat and not flat.endswith("图"):
         return None
     if flat[0] in BULLETS and len(flat) > 1:
         return BRIEF
-    if cr.PAGE_CREDIT.match(flat):
+    if cr.PAGE_CREDIT.match(flat) or cr.PAGE_SOURCE.match(flat):
         return PAGECREDIT
     spaced_or_role = " " in line.text or flat.lstrip("（(").startswith(("本报", "记者", "通讯员", "新华社"))
-    if cr.PHOTO_SOURCE.match(flat) or (spaced_or_role and cr.is_photo_credit(flat)):
+    if cr.PHOTO_SOURCE.match(flat) or (spaced_or_role and cr.is_photo_credit(flat)) or cr.photo_credit(flat)[0]:
         return PCREDIT
     if cr.COMMENT_BYLINE.match(flat):
         return COMMENT
@@ -320,11 +320,88 @@ def split_units(raw: str) -> list[Unit]:
             units.append(current)
         if tail is not None:
             units.append(Unit(PCREDIT, block[tail:], blank_before if tail == 0 else False))
+    units = _split_at_photo_credits(units)
     units = _split_glued_headlines(units)
     units = [piece for unit in units for piece in _split_captions(unit)]
     for unit in units:
         _annotate(unit)
     return units
+
+
+#: A caption is at most this many lines; a longer text before a credit holds body text above it.
+CAPTION_MAX_LINES = 8
+
+
+def _split_at_photo_credits(units: list[Unit]) -> list[Unit]:
+    """Captions inside longer text, as an extractor that writes no blank lines leaves them: a text
+    unit is cut after every line that ends with a photo credit glued to a caption's last sentence
+    ("…“合龙”。  许晓龙摄（人民视觉）"), and the caption is cut from the body above it at the
+    last sentence end before the caption's own. A text unit right above a credit line is cut the
+    same way when it is too long to be one caption."""
+    out: list[Unit] = []
+    for index, unit in enumerate(units):
+        if unit.kind != TEXT or len(unit.lines) < 2 or unit.notes.get("repeated"):
+            out.append(unit)
+            continue
+        nxt = units[index + 1] if index + 1 < len(units) else None
+        credit_below = nxt is not None and nxt.kind == PCREDIT and not nxt.blank_before
+        lines = unit.lines
+        cuts: list[int] = []
+        start = 0
+        for end in range(len(lines)):
+            credit_line = _credit_ending_at(lines, end)
+            last = end == len(lines) - 1
+            if credit_line is None and not (last and credit_below):
+                continue
+            if credit_line is None:
+                credit_line, glued = end + 1, False
+            else:
+                credit_line, glued = credit_line
+            caption = _caption_start(lines, start, credit_line, glued)
+            if caption > start:
+                cuts.append(caption)
+            if not last:
+                cuts.append(end + 1)
+            start = end + 1
+        if not cuts:
+            out.append(unit)
+            continue
+        begin = 0
+        for cut in [*cuts, len(lines)]:
+            if cut > begin:
+                out.append(Unit(TEXT, lines[begin:cut], unit.blank_before if begin == 0 else False))
+            begin = cut
+    return out
+
+
+def _credit_ending_at(lines: list[Line], end: int) -> tuple[int, bool] | None:
+    """(the line a photo credit starts on, whether it is glued after text on that line) when a
+    credit glued after a caption's last sentence ends with line ``end``."""
+    first = max(0, end - 2)
+    texts = [line.text + (" " if line.tail_space else "") for line in lines[first : end + 1]]
+    joined = "".join(texts)
+    if not joined.rstrip().endswith(("摄", "）", ")", "图", "道")):
+        return None
+    at = cr.trailing_photo_credit(joined)
+    if at is None:
+        return None
+    for offset, text in enumerate(texts):
+        if at < len(text):
+            return first + offset, bool(text[:at].strip())
+        at -= len(text)
+    return None
+
+
+def _caption_start(lines: list[Line], start: int, credit_line: int, glued: bool) -> int:
+    """Where the caption ending at ``credit_line`` begins: after the last line above it that ends a
+    sentence, when the text from ``start`` is too long to be one caption."""
+    last_caption_line = credit_line if glued else credit_line - 1
+    if last_caption_line - start + 1 <= CAPTION_MAX_LINES:
+        return start
+    for index in range(last_caption_line - 1, start - 1, -1):
+        if ends_sentence(lines[index].text):
+            return index + 1
+    return start
 
 
 def _wrapped_lead(lines: list[Line], index: int) -> bool:
@@ -495,8 +572,13 @@ def _lead_end(unit: Unit) -> int | None:
 
 def _inline_credit(unit: Unit) -> int | None:
     flat = unit.flat
-    if not flat.rstrip("）)").endswith("摄") or len(flat) < 8:
+    if len(flat) < 8:
         return None
+    if not flat.rstrip("）)").endswith("摄"):
+        at = cr.trailing_photo_credit(unit.text_nl()) if flat[-1] in "）)图道" else None
+        if at is None:
+            return None
+        return raw_offset(unit, len("".join(unit.text_nl()[:at].split())))
     match = cr.INLINE_PHOTO_CREDIT.search(flat)
     if match:
         return raw_offset(unit, match.start())

@@ -78,6 +78,10 @@ _PHOTO_ROLE = r"(?:本报|新华社|中新社)?(?:特约)?(?:摄影记者|记者
 PAGE_CREDIT = re.compile(
     rf"^[（(]本(?:版|期|组)(?:照片|图片|摄影)(?:均|都|皆)?(?:为|由|系)?{_PHOTO_ROLE}({NAME})摄[）)]$"
 )
+#: A page's photos credited to a source: "本版图片均据新华社", "（本版图片由某社提供）" (whitespace-free).
+PAGE_SOURCE = re.compile(
+    r"^[（(]?本(?:版|期|组)(?:图片|照片)(?:均|都)?(?:据|来自|由|为)[\u4e00-\u9fff]{2,12}?(?:提供)?[）)]?$"
+)
 #: A whole credit "本报记者 钱多多 摄", "县宣 摄" (whitespace-free).
 PHOTO_CREDIT = re.compile(rf"^[（(]?(?:{_PHOTO_ROLE}({NAME}(?:、{NAME}){{0,2}})){{1,3}}摄(?:影)?[）)]?$")
 #: "（图片由某区委宣传部提供）", "（资料图片）": a photo's source without a photographer (whitespace-free).
@@ -227,12 +231,68 @@ def _names_only(text: str, role: str) -> list[Credit] | None:
     return credits
 
 
+#: Credit forms of other papers and agencies (whitespace-free), each naming the photographer in a
+#: group called "name" when it names one: "许晓龙摄（人民视觉）", "新华社发（郑家裕摄）",
+#: "新华社记者李鑫摄", "张三摄影报道", "株洲日报全媒体记者/刘文通讯员/颜蓉摄", "拍摄者：本报记者张方志",
+#: and sources that name none: "某中心供图", "受访者供图", "视频截图", "资料图片", "新华社发".
+_AGENCY_NOTE = r"(?:[（(][\u4e00-\u9fff]{2,10}[）)])?"
+_ORG_ROLE = rf"(?:[{H}]{{0,10}}?(?:报社?|社|台|网|中心|全媒体|融媒体)?(?:特约)?(?:摄影记者|记者|通讯员|摄影)[/／]?)?"
+PHOTO_CREDIT_FORMS = (
+    re.compile(rf"^[（(]?(?P<name>{NAME})(?:[、，]{NAME}){{0,2}}摄(?:影报道|影)?[）)]?{_AGENCY_NOTE}$"),
+    re.compile(rf"^[（(]?{_ORG_ROLE}(?P<name>{NAME})(?:{_ORG_ROLE}{NAME}){{0,2}}摄(?:影报道|影)?[）)]?{_AGENCY_NOTE}$"),
+    re.compile(rf"^(?:新华社|中新社)(?:记者)?发[（(](?:记者)?(?P<name>{NAME})(?:、{NAME})?摄[）)]$"),
+    re.compile(rf"^(?:拍摄者|摄影|摄)[：:]{_ORG_ROLE}(?P<name>{NAME})$"),
+    re.compile(r"^[（(]?(?:[\u4e00-\u9fff]{2,16}?供图|视频截图|资料(?:图片|照片)|网络图片|(?:新华社|中新社)发)[）)]?$"),
+)
+
+
+def photo_credit(flat: str) -> tuple[bool, str | None]:
+    """Is this whole (whitespace-free) text a photo credit, and whom does it name?"""
+    if not 2 <= len(flat) <= 32:
+        return False, None
+    for form in PHOTO_CREDIT_FORMS:
+        match = form.match(flat)
+        if match is None:
+            continue
+        name = match.groupdict().get("name")
+        if name is not None and (name.endswith("拍") or any(word in name for word in _NOT_IN_NAME)):
+            continue  # "会议拍摄" is a verb, "记者李鑫" a role and a name
+        return True, name
+    return False, None
+
+
+#: Words a photographer's name never holds: the role words a credit prints around it.
+_NOT_IN_NAME = ("记者", "通讯员", "摄影", "本报", "特约")
+
+
+#: Where a sentence ends inside a caption: a credit glued after the last one stands after it.
+_CAPTION_SENTENCE_END = re.compile(r"[。！？!?][”’」』）)]?")
+
+
+def trailing_photo_credit(text: str) -> int | None:
+    """Where a photo credit glued after a caption's last sentence starts in ``text`` (newlines removed,
+    spaces kept), or None: "…实现锁边“合龙”。  许晓龙摄（人民视觉）", "…铁棍山药。新华社发（徐宏星摄）"."""
+    text = text.rstrip()
+    ends = [match.end() for match in _CAPTION_SENTENCE_END.finditer(text)]
+    for end in reversed(ends[-3:]):
+        tail = text[end:]
+        flat = "".join(tail.split())
+        if not flat:
+            continue
+        if photo_credit(flat)[0] or is_photo_credit(flat):
+            return end + len(tail) - len(tail.lstrip())
+        break
+    return None
+
+
 def is_photo_credit(flat: str) -> bool:
     """A whole (whitespace-free) text that credits a photo: "本报记者钱多多摄", "（资料图片）"."""
-    if len(flat) > 24 or PAGE_CREDIT.match(flat):
+    if len(flat) > 32 or PAGE_CREDIT.match(flat) or PAGE_SOURCE.match(flat):
         return False
     # PHOTO_CREDIT backtracks a lot on a line of plain text; a credit always holds 摄
-    return bool(("摄" in flat and PHOTO_CREDIT.match(flat)) or PHOTO_SOURCE.match(flat))
+    if len(flat) <= 24 and (("摄" in flat and PHOTO_CREDIT.match(flat)) or PHOTO_SOURCE.match(flat)):
+        return True
+    return photo_credit(flat)[0]
 
 
 #: Trailing credit "（林间）", "（石磊 何方舟）" (spaces kept: they separate the names).
@@ -331,8 +391,12 @@ def trailing_names(text: str) -> list[str] | None:
 def photographer_of(credit: str) -> str | None:
     """The (first) name in a photo credit ("本报记者 钱多多 摄" -> 钱多多, "林 间 摄" -> 林间)."""
     text = credit.replace("\n", "").strip().rstrip("）)").rstrip()
-    if PHOTO_SOURCE.match(re.sub(r"\s", "", credit)):
+    flat = re.sub(r"\s", "", credit)
+    if PHOTO_SOURCE.match(flat):
         return None
+    known, name = photo_credit(flat)
+    if known:
+        return name
     text = re.sub(r"摄\s*影?$", "", text).rstrip()
     # an inline credit keeps the caption before it: the credit is what follows the last sentence end
     for mark in "。！？”」）)":
