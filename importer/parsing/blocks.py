@@ -428,6 +428,11 @@ def _cut_repeated(block: list[Line]) -> list[list[Line]]:
         while end + 1 < len(block) and _same_line(block[end], block[end + 1]):
             end += 2
         if end > index:
+            titles = _title_lines_before(current)
+            if titles:
+                head, current = current[:-titles], current[-titles:]
+                if head:
+                    pieces.append(head)
             if current:
                 pieces.append(current)
             pieces.append(block[index:end])
@@ -439,6 +444,20 @@ def _cut_repeated(block: list[Line]) -> list[list[Line]]:
     if current:
         pieces.append(current)
     return pieces
+
+
+def _title_lines_before(lines: list[Line]) -> int:
+    """How many of the last lines (at most two) are a kicker printed above a repeated headline: lines
+    without sentence punctuation right after a line that ends a sentence (or at the block start)."""
+    for count in (2, 1):
+        if len(lines) < count:
+            continue
+        tail = lines[-count:]
+        if any(has_sentence_punct(line.flat) for line in tail):
+            continue
+        if len(lines) == count or ends_sentence(lines[-count - 1].text):
+            return count
+    return 0
 
 
 def _same_line(line: Line, other: Line) -> bool:

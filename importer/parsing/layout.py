@@ -202,6 +202,11 @@ def _gap(unit: Unit) -> bool:
     return len(parts) >= 2 and any(len(part) > 1 for part in parts)
 
 
+def _kicker_sized(text: str) -> bool:
+    """A kicker is short, or leads into the headline with a dash or colon ("某代表谈…——")."""
+    return len(strip_ws(text)) <= KICKER_MAX or text.endswith((*_SUB_MARKS, "：", ":"))
+
+
 def build_group(units: list[Unit]) -> Group:
     group = Group(units)
     mains: list[Unit] = []
@@ -219,7 +224,7 @@ def build_group(units: list[Unit]) -> Group:
         text = unit_headline_text(unit)
         if unit.kind == bk.VERT and group.headline[0].kind == bk.VERT and group.kicker is None:
             group.headline.insert(0, unit)
-        elif group.kicker is None and not is_couplet(unit) and (len(strip_ws(text)) <= KICKER_MAX or _gap(unit)):
+        elif group.kicker is None and not is_couplet(unit) and (_kicker_sized(text) or _gap(unit)):
             group.kicker = unit
         elif group.kicker is not None or is_couplet(unit):
             group.furniture.insert(0, unit)
