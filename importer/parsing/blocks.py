@@ -590,9 +590,24 @@ def _lead_end(unit: Unit) -> int | None:
 
 
 def _inline_credit(unit: Unit) -> int | None:
+    """Raw offset where a photo credit ending the unit starts: "…的方法。林间摄", "…灭火方法 林 间 摄",
+    "…铁棍山药。新华社发（徐宏星摄）"; None when the unit ends with none."""
     flat = unit.flat
-    if len(flat) < 8:
+    if len(flat) < 8 or flat[-1] not in "摄）)图道":
         return None
+    text = unit.text_nl()
+    if flat.rstrip("）)").endswith("摄"):
+        match = cr.INLINE_PHOTO_CREDIT.search(flat)
+        if match:
+            return raw_offset(unit, match.start())
+        spaced = cr.SPACED_PHOTO_CREDIT.search(text)
+        if spaced:
+            # map the match start in the newline-free text back to a raw offset
+            return raw_offset(unit, len("".join(text[: spaced.start(1)].split())))
+    at = cr.trailing_photo_credit(text)
+    if at is None:
+        return None
+    return raw_offset(unit, len("".join(text[:at].split())))
     if not flat.rstrip("）)").endswith("摄"):
         at = cr.trailing_photo_credit(unit.text_nl()) if flat[-1] in "）)图道" else None
         if at is None:
