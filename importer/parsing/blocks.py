@@ -16,7 +16,7 @@ from operator import attrgetter
 
 from . import credits as cr
 from .pages import PAGE_NUMBER_LINE, header_kind, is_date_line
-from .textfix import ends_sentence, has_sentence_punct, is_cjk, undouble
+from .textfix import cells, ends_sentence, has_sentence_punct, is_cjk, undouble
 
 _NON_WS = re.compile(r"\S+")
 
@@ -298,7 +298,8 @@ def split_units(raw: str) -> list[Unit]:
         current: Unit | None = None
         for index, line in enumerate(body):
             kind = HEADER if index in header_lines else line_kind(line, index == 0)
-            if kind is None and (index == 0 or ends_sentence(body[index - 1].text)) and _wrapped_lead(body, index):
+            after_title = index == 0 or ends_sentence(body[index - 1].text) or _title_above(body, index)
+            if kind is None and after_title and _wrapped_lead(body, index):
                 kind = LEAD
             if kind is None:
                 if current is None or current.kind in (
@@ -321,6 +322,7 @@ def split_units(raw: str) -> list[Unit]:
         if tail is not None:
             units.append(Unit(PCREDIT, block[tail:], blank_before if tail == 0 else False))
     units = _split_at_photo_credits(units)
+    units = [piece for unit in units for piece in _split_opening_title(unit)]
     units = _split_glued_headlines(units)
     units = [piece for unit in units for piece in _split_captions(unit)]
     for unit in units:
@@ -402,6 +404,46 @@ def _caption_start(lines: list[Line], start: int, credit_line: int, glued: bool)
         if ends_sentence(lines[index].text):
             return index + 1
     return start
+
+
+def _title_above(lines: list[Line], index: int) -> bool:
+    """Do the block's lines above ``index`` read as a title (at most three, no sentence punctuation)?"""
+    return 0 < index <= 3 and not any(has_sentence_punct(line.flat) for line in lines[:index])
+
+
+#: A title's last line is shorter than this share of the column the text below it fills.
+TITLE_SHORT_LINE = 0.75
+
+
+def _split_opening_title(unit: Unit) -> list[Unit]:
+    """A block that opens with its story's title and runs straight into the body, as an extractor
+    writes it when there is no blank line (or no lead) below the title: "相信上海不久会恢" / "复热闹" /
+    "昨天晚上，…". The title is at most three lines without sentence punctuation (one comma
+    allowed in a title of two lines or more), its last line is short of the column, and at least
+    two lines of text follow it."""
+    if unit.kind != TEXT or unit.doubled or len(unit.lines) < 4:
+        return [unit]
+    lines = unit.lines
+    widths = sorted(cells(line.text) for line in lines)
+    column = widths[len(widths) * 3 // 4]
+    for size in (1, 2, 3, 4):
+        title, rest = lines[:size], lines[size:]
+        if len(rest) < 2:
+            break
+        flat = "".join(line.flat for line in title)
+        commas = flat.count("，") + flat.count(",")
+        if any(mark in flat for mark in "。；;！!？?：:、") or commas > (1 if size > 1 else 0):
+            break
+        if commas and ("，" in title[-1].flat or "," in title[-1].flat):
+            break
+        # the title ends where the body starts: a line with sentence punctuation, or a lead
+        body_starts = has_sentence_punct(rest[0].flat) or _wrapped_lead(rest, 0) or cr.lead_match(rest[0].flat)
+        if not body_starts:
+            continue
+        if cells(title[-1].text) >= TITLE_SHORT_LINE * column:
+            return [unit]
+        return [Unit(TEXT, title, unit.blank_before), Unit(TEXT, rest, False)]
+    return [unit]
 
 
 def _wrapped_lead(lines: list[Line], index: int) -> bool:
