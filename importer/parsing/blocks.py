@@ -120,7 +120,7 @@ def page_lines(raw: str) -> list[Line]:
 
 #: Where one line holds the start of a second item (a rewrap or a narrow column glued them): a lead,
 #: a QR caption, an arrow caption or a brief after a finished sentence.
-_INNER_START = re.compile(r"(?<=[。！？”）)])\s*(?=扫图[①-⑳\d]|[⬆⬅➡⬇]|●)|(?<=\S)\s*(?=本报讯[（(\s])")
+_INNER_START = re.compile(r"(?<=[。！？”）)])\s*(?=扫图[①-⑳\d]|[⬆⬅➡⬇]|●)|(?<=[^\s●•■◆◇▲△★☆○])\s*(?=本报讯[（(\s])")
 #: What every ``_INNER_START`` cut stands right before; a page is searched for it once, and only the
 #: lines that hold it after their first character are tried.
 _INNER_HINT = re.compile(r"扫图|[⬆⬅➡⬇●]|本报讯")

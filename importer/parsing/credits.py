@@ -236,10 +236,13 @@ def _names_only(text: str, role: str) -> list[Credit] | None:
 #: "新华社记者李鑫摄", "张三摄影报道", "株洲日报全媒体记者/刘文通讯员/颜蓉摄", "拍摄者：本报记者张方志",
 #: and sources that name none: "某中心供图", "受访者供图", "视频截图", "资料图片", "新华社发".
 _AGENCY_NOTE = r"(?:[（(][\u4e00-\u9fff]{2,10}[）)])?"
-_ORG_ROLE = rf"(?:[{H}]{{0,10}}?(?:报社?|社|台|网|中心|全媒体|融媒体)?(?:特约)?(?:摄影记者|记者|通讯员|摄影)[/／]?)?"
+_ROLE_OF_ORG = rf"[{H}]{{0,10}}?(?:报社?|社|台|网|中心|全媒体|融媒体)?(?:特约)?(?:摄影记者|记者|通讯员|摄影)[/／]?"
+_ORG_ROLE = rf"(?:{_ROLE_OF_ORG})?"
 PHOTO_CREDIT_FORMS = (
     re.compile(rf"^[（(]?(?P<name>{NAME})(?:[、，]{NAME}){{0,2}}摄(?:影报道|影)?[）)]?{_AGENCY_NOTE}$"),
-    re.compile(rf"^[（(]?{_ORG_ROLE}(?P<name>{NAME})(?:{_ORG_ROLE}{NAME}){{0,2}}摄(?:影报道|影)?[）)]?{_AGENCY_NOTE}$"),
+    re.compile(
+        rf"^[（(]?{_ORG_ROLE}(?P<name>{NAME})(?:(?:{_ROLE_OF_ORG}|[、，]){NAME}){{0,2}}摄(?:影报道|影)?[）)]?{_AGENCY_NOTE}$"
+    ),
     re.compile(rf"^(?:新华社|中新社)(?:记者)?发[（(](?:记者)?(?P<name>{NAME})(?:、{NAME})?摄[）)]$"),
     re.compile(rf"^(?:拍摄者|摄影|摄)[：:]{_ORG_ROLE}(?P<name>{NAME})$"),
     re.compile(r"^[（(]?(?:[\u4e00-\u9fff]{2,16}?供图|视频截图|资料(?:图片|照片)|网络图片|(?:新华社|中新社)发)[）)]?$"),
