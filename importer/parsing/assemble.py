@@ -87,6 +87,7 @@ class Assembler:
         self.last_photo: PhotoBuild | None = None
         self.page = 0
         self.following: dict[int, Unit | Group | None] = {}  # id(item) -> the item after it on the page
+        self.jumped: ArticleBuild | None = None  # the story a "（下转…）" note sent to a later page
         self._keys = 0
 
     # -- spans -------------------------------------------------------------------------------
@@ -344,6 +345,8 @@ class Assembler:
         if kind == bk.HEADER:
             read_header(unit.flat, info, unit.text_nl())
             self.unit_span(SegmentKind.FURNITURE, unit)
+        elif kind == bk.JUMP:
+            self.on_jump(unit)
         elif kind == bk.FURN:
             if is_date_line(unit.flat):
                 info.date = info.date or parse_date(unit.flat)
@@ -389,6 +392,18 @@ class Assembler:
             self.on_text(unit)
         else:
             self.unit_span(SegmentKind.UNASSIGNED, unit)
+
+    def on_jump(self, unit: Unit):
+        """A continuation note is page furniture; it also joins the two halves of a continued story:
+        after "（下转第二版）" the story waits, and the text after "（上接第一版）" goes on with it."""
+        self.unit_span(SegmentKind.FURNITURE, unit)
+        if "上接" in unit.flat or "接上" in unit.flat:
+            if self.jumped is not None:
+                self.close()
+                self.current, self.jumped = self.jumped, None
+            return
+        self.jumped = self.current or self.last_article
+        self.close()
 
     def byline_opened(self) -> ArticleBuild | None:
         """The open article when a byline line opened it and no body has joined it yet: a lead or a

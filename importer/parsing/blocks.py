@@ -34,6 +34,10 @@ AUTHORNOTE = "authornote"  # （作者为…）
 HEADER = "header"  # page header / masthead / staff line
 FURN = "furn"  # date lines, promo blocks, letter-spaced banners
 VERT = "vert"  # vertical headline, one character per line
+JUMP = "jump"  # （下转第二版） / （上接第一版）: where a continued story goes on
+
+#: A continuation note, whitespace-free: "（下转第二版）", "（上接第一版）", "转A2版", "接上页".
+JUMP_NOTE = re.compile(r"^[（(]?(?:下转|上接|接上|转)(?:第?[一二三四五六七八九十\d]{1,3}版|[A-Z]\d{1,2}版?|页)[）)]?$")
 
 ARROWS = "⬆⬅➡⬇↑←→↓"
 #: Bullets that open an item of a briefs column.
@@ -120,10 +124,13 @@ def page_lines(raw: str) -> list[Line]:
 
 #: Where one line holds the start of a second item (a rewrap or a narrow column glued them): a lead,
 #: a QR caption, an arrow caption or a brief after a finished sentence.
-_INNER_START = re.compile(r"(?<=[。！？”）)])\s*(?=扫图[①-⑳\d]|[⬆⬅➡⬇]|●)|(?<=[^\s●•■◆◇▲△★☆○])\s*(?=本报讯[（(\s])")
+_INNER_START = re.compile(
+    r"(?<=[。！？”）)])\s*(?=扫图[①-⑳\d]|[⬆⬅➡⬇]|●)|(?<=[^\s●•■◆◇▲△★☆○])\s*(?=本报讯[（(\s])"
+    r"|^[（(](?:上接|接上)[^（）()]{1,8}[）)]\s*(?=\S)|(?<=\S)\s*(?=[（(](?:下转|转)[^（）()]{1,8}[）)]$)"
+)
 #: What every ``_INNER_START`` cut stands right before; a page is searched for it once, and only the
 #: lines that hold it after their first character are tried.
-_INNER_HINT = re.compile(r"扫图|[⬆⬅➡⬇●]|本报讯")
+_INNER_HINT = re.compile(r"扫图|[⬆⬅➡⬇●]|本报讯|上接|接上|下转|转")
 
 
 def _cut_lines(raw: str, lines: list[Line]) -> list[Line]:
@@ -195,6 +202,8 @@ def line_kind(line: Line, first_in_block: bool) -> str | None:
         return None
     if header_kind(flat, line.text):
         return HEADER
+    if len(flat) <= 12 and JUMP_NOTE.match(flat):
+        return JUMP
     if first_in_block and is_date_line(flat):
         return FURN
     if _LEAD_HINT.match(flat) and cr.lead_match(flat):
@@ -304,6 +313,7 @@ def split_units(raw: str) -> list[Unit]:
             if kind is None:
                 if current is None or current.kind in (
                     HEADER,
+                    JUMP,
                     FURN,
                     BYLINE,
                     COMMENT,

@@ -54,7 +54,7 @@ _ANCHORS = (bk.LEAD, bk.BYLINE, bk.COMMENT)
 #: Units of running text: they open a story when no story is open.
 _BODY = (bk.TEXT, bk.TRAIL, bk.AUTHORNOTE)
 #: Units that neither open nor close a story (photos and page furniture inside a story's flow).
-_NEUTRAL = (bk.CAPTION, bk.PCREDIT, bk.PAGECREDIT, bk.HEADER, bk.FURN, bk.VERT)
+_NEUTRAL = (bk.CAPTION, bk.PCREDIT, bk.PAGECREDIT, bk.HEADER, bk.FURN, bk.VERT, bk.JUMP)
 
 
 @dataclass(slots=True)
