@@ -20,7 +20,7 @@ from .bodytext import BodyLine, build_body
 from .drafts import Credit, SegmentKind
 from .layout import AFTER, COLUMN_INTRO, LONE_CAPTION_MAX, Group, is_couplet, is_intertitle, is_page_label
 from .pages import PageInfo, is_date_line, parse_date, read_header
-from .textfix import TERMINAL, ends_sentence, join_lines
+from .textfix import TERMINAL, cells, ends_sentence, join_lines
 
 
 @dataclass
@@ -250,12 +250,6 @@ class Assembler:
             return
         self.apply_group(group, target)
         self.close()
-
-    def continues(self, unit: Unit) -> bool:
-        """Does running text follow ``unit`` on the page (its last line then being a column's
-        last line in mid-sentence rather than a signature)?"""
-        nxt = self.following.get(id(unit))
-        return isinstance(nxt, Unit) and nxt.kind == bk.TEXT
 
     def item_ends(self, article: ArticleBuild, unit: Unit) -> bool:
         """Does a new item start at ``unit`` rather than the open article go on? It does after a
@@ -489,7 +483,7 @@ class Assembler:
         current = self.current
         if current is not None and not self.item_ends(current, unit):
             self.add_body(current, unit)
-            if _signed(unit) and not self.continues(unit):
+            if _signed(unit):
                 self.close()  # a signature closes the item: what follows is another
             return
         lone = self.pending is None and not self.starts_running_text(unit)
@@ -544,6 +538,8 @@ class Assembler:
 _ITEM_LABEL = re.compile(r"^[\u4e00-\u9fff]{2,6}[：:]")
 #: A signature: a short last line without punctuation, after a line that ends a sentence ("读者").
 SIGNATURE_MAX = 12
+#: ... and at most this share of the column's width.
+SIGNATURE_WIDTH = 0.6
 
 
 def _signed(unit: Unit) -> bool:
@@ -553,7 +549,9 @@ def _signed(unit: Unit) -> bool:
     last, before = unit.lines[-1], unit.lines[-2]
     if len(last.flat) > SIGNATURE_MAX or any(mark in last.flat for mark in "。，；：！？,;:!?、“”（）()"):
         return False
-    return ends_sentence(before.text)
+    # a column's last line in mid-sentence fills the column; a signature stands short of it
+    column = max(cells(line.text) for line in unit.lines[:-1])
+    return ends_sentence(before.text) and cells(last.text) <= SIGNATURE_WIDTH * column
 
 
 def _raw_offset(spans: list[tuple[int, int]], index: int) -> int:
