@@ -481,17 +481,14 @@ class Assembler:
 
     def on_text(self, unit: Unit):
         current = self.current
-        if current is not None and not self.item_ends(current, unit):
-            self.add_body(current, unit)
-            if _signed(unit):
-                self.close()  # a signature closes the item: what follows is another
-            return
-        lone = self.pending is None and not self.starts_running_text(unit)
-        if lone:
-            self.on_caption(unit)
-            return
-        article = self.new_article("news")
-        self.add_body(article, unit)
+        if current is None or self.item_ends(current, unit):
+            if self.pending is None and not self.starts_running_text(unit):
+                self.on_caption(unit)  # one sentence standing alone: a photo's caption
+                return
+            current = self.new_article("news")
+        self.add_body(current, unit)
+        if _signed(unit):
+            self.close()  # a signature closes the item: what follows is another
 
     # -- finishing ---------------------------------------------------------------------------
     def finish(self, article: ArticleBuild):
