@@ -373,6 +373,8 @@ class Assembler:
             if kind == bk.TRAIL:
                 _add_credits(article, cr.trailing_credits(unit.text_nl()) or [])
             self.unit_span(SegmentKind.BYLINE, unit, self.art_owner(article))
+            if self.current is article and not self.after:
+                self.close()  # the credit ends the story: text after it is another's
         elif kind == bk.PCREDIT:
             self.on_photo_credit(unit)
         elif kind == bk.PAGECREDIT:
@@ -422,6 +424,7 @@ class Assembler:
         if current is not None and current.lines and not body_follows:
             _add_credits(current, credits)
             self.unit_span(SegmentKind.BYLINE, unit, self.art_owner(current))
+            self.close()  # the credit ends the story: text after it is another's
             return
         article = self.byline_opened() or self.new_article("feature")
         article.has_lead = True
