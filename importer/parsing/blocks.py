@@ -43,6 +43,10 @@ ARROWS = "⬆⬅➡⬇↑←→↓"
 #: Bullets that open an item of a briefs column.
 BULLETS = "●•■◆◇▲△★☆○"
 _PICTURE_LEAD = re.compile(r"^(图为|(上|下|左|右|中)图|图[①-⑳\d])")
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+#: A numbered caption ("①不少居民趁周末到公园内游玩"): a circled number, then one short sentence
+#: at most (a numbered item with several sentences is a brief).
+_NUMBERED_CAPTION = re.compile(rf"^[{_CIRCLED}][^。；;！!？?]{{4,60}}。?$")
 _QR = re.compile(r"^扫(描)?图?[①-⑳\d]?二维码|^扫图[①-⑳\d]")
 _PROMO = ("公众号", "微信号", "扫码关注", "客户端", "视频号", "抖音号", "订阅", "热线", "邮发代号", "联系电话")
 #: A promo or notice block is at most this long (a subscription notice with its phone number).
@@ -188,7 +192,7 @@ def _raw_blocks(lines: list[Line]) -> list[list[Line]]:
 #: a brief's bullet, a page or photo credit or source, a comment mark, an author note, a trailing
 #: credit, a caption (arrow, QR code, picture lead). A line that starts otherwise and holds no 摄 (a
 #: photo credit) is plain text, which most lines are, so they skip the rules' patterns.
-_RULE_STARTS = frozenset("●•（(□◎扫图上下左右中本视资网新拍" + BULLETS + ARROWS)
+_RULE_STARTS = frozenset("●•（(□◎扫图上下左右中本视资网新拍" + BULLETS + ARROWS + _CIRCLED)
 #: What a lead holds near its start (…讯, …电); only such lines are matched against the lead forms.
 _LEAD_HINT = re.compile(r"^.{0,12}讯|^.{0,18}电")
 #: What a byline line holds: a role word or a "/文" "/图" mark. Only such short lines are parsed as one.
@@ -228,6 +232,8 @@ def line_kind(line: Line, first_in_block: bool) -> str | None:
     if flat[0] in ARROWS or _QR.match(flat):
         return CAPTION
     if first_in_block and _PICTURE_LEAD.match(flat):
+        return CAPTION
+    if first_in_block and _NUMBERED_CAPTION.match(flat):
         return CAPTION
     return None
 
