@@ -242,15 +242,21 @@ def line_kind(line: Line, first_in_block: bool) -> str | None:
 _SECTION_NAME = re.compile(r"^[\u4e00-\u9fff·]{1,6}$")
 
 
-def _header_run(block: list[Line]) -> set[int]:
+def _header_run(block: list[Line], page_edge: bool = False) -> set[int]:
     """Lines of a block that belong to the page header around a line that certainly is one.
 
     A header is often printed over several lines ("A03" / "城 事" / "2019年3月7日 星期四" /
     "责编：…"): next to a masthead, dated or staff line, a bare page number ("A03", "05", "第1版 要闻")
-    and a short section name are header lines too. Away from such a line, a "05" is just text.
+    and a short section name are header lines too. Away from such a line, a "05" is just text. In a
+    short block at the very top or bottom of a page, a page number with a capital ("A08 综合") is
+    certain on its own.
     """
     certain = [
-        index for index, line in enumerate(block) if header_kind(line.flat, line.text) or is_date_line(line.flat)
+        index
+        for index, line in enumerate(block)
+        if header_kind(line.flat, line.text)
+        or is_date_line(line.flat)
+        or (page_edge and len(block) <= 3 and PAGE_NUMBER_LINE.match(line.text) and not line.flat.isdigit())
     ]
     if not certain:
         return set()
@@ -290,7 +296,8 @@ def split_units(raw: str) -> list[Unit]:
     """Cut a page into classified units."""
     units: list[Unit] = []
     lines = _cut_lines(raw, page_lines(raw))
-    for block in [piece for whole in _raw_blocks(lines) for piece in _cut_repeated(whole)]:
+    blocks = [piece for whole in _raw_blocks(lines) for piece in _cut_repeated(whole)]
+    for block_index, block in enumerate(blocks):
         blank_before = block[0].blank_before
         repeated = _repeated_pieces(block)
         if repeated is not None:
@@ -309,7 +316,7 @@ def split_units(raw: str) -> list[Unit]:
                 continue
         tail = _credit_tail(block)
         body = block if tail is None else block[:tail]
-        header_lines = _header_run(body)
+        header_lines = _header_run(body, page_edge=block_index in (0, len(blocks) - 1))
         current: Unit | None = None
         for index, line in enumerate(body):
             kind = HEADER if index in header_lines else line_kind(line, index == 0)
@@ -424,7 +431,7 @@ def _caption_start(lines: list[Line], start: int, credit_line: int, glued: bool)
 
 def _title_above(lines: list[Line], index: int) -> bool:
     """Do the block's lines above ``index`` read as a title (at most three, no sentence punctuation)?"""
-    return 0 < index <= 3 and not any(has_sentence_punct(line.flat) for line in lines[:index])
+    return 0 < index <= 4 and not any(has_sentence_punct(line.flat) for line in lines[:index])
 
 
 #: A title's last line is shorter than this share of the column the text below it fills.
@@ -434,7 +441,7 @@ TITLE_SHORT_LINE = 0.75
 def _split_opening_title(unit: Unit) -> list[Unit]:
     """A block that opens with its story's title and runs straight into the body, as an extractor
     writes it when there is no blank line (or no lead) below the title: "相信上海不久会恢" / "复热闹" /
-    "昨天晚上，…". The title is at most three lines without sentence punctuation (one comma
+    "昨天晚上，…". The title is at most four lines without sentence punctuation (one comma
     allowed in a title of two lines or more), its last line is short of the column, and at least
     two lines of text follow it."""
     if unit.kind != TEXT or unit.doubled or len(unit.lines) < 4:
@@ -448,17 +455,17 @@ def _split_opening_title(unit: Unit) -> list[Unit]:
             break
         flat = "".join(line.flat for line in title)
         commas = flat.count("，") + flat.count(",")
-        if any(mark in flat for mark in "。；;！!？?：:、") or commas > (1 if size > 1 else 0):
+        if any(mark in flat for mark in "。；;！!？?：:、") or commas > 1:
             break
         if commas and ("，" in title[-1].flat or "," in title[-1].flat):
-            break
+            continue  # a comma is allowed inside a title, not on its last line
         # the title ends where the body starts: a line with sentence punctuation, or a lead
         body_starts = has_sentence_punct(rest[0].flat) or _wrapped_lead(rest, 0) or cr.lead_match(rest[0].flat)
         if not body_starts:
             continue
         if cells(title[-1].text) >= TITLE_SHORT_LINE * column:
             return [unit]
-        return [Unit(TEXT, title, unit.blank_before), Unit(TEXT, rest, False)]
+        return [Unit(TEXT, title, unit.blank_before, notes={"title": True}), Unit(TEXT, rest, False)]
     return [unit]
 
 

@@ -52,7 +52,7 @@ def is_headline_like(unit: Unit, prev: Unit | None) -> bool:
         return True
     if unit.kind != bk.TEXT or unit.credit_start is not None:
         return False
-    if unit.doubled:
+    if unit.doubled or unit.notes.get("title"):
         return True
     # a plain text unit's headline text differs from its own text only in white space
     flat = unit.flat
