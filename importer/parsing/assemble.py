@@ -254,8 +254,8 @@ class Assembler:
     def item_ends(self, article: ArticleBuild, unit: Unit) -> bool:
         """Does a new item start at ``unit`` rather than the open article go on? It does after a
         credit that closed the article (a trailing credit, or one glued after its last sentence),
-        and when ``unit`` opens with the same label as the article did ("读者来信：…" twice): a run
-        of readers' items."""
+        when ``unit`` opens with the same label as the article did ("读者来信：…" twice): a run
+        of readers' items, and where the headline decision read a second story (:mod:`.headlines`)."""
         if not article.lines:
             return False
         last = article.lines[-1]
@@ -263,6 +263,8 @@ class Assembler:
         if cr.trailing_credits(text) is not None or cr.glued_credit(text) is not None:
             return True
         label = _ITEM_LABEL.match(unit.flat)
+        if unit.notes.get("opens"):
+            return True  # the headline decision read a second story here
         if label is None or article.has_lead:
             return False  # an interview's "记者：" questions go on under its byline
         first = article.lines[0]

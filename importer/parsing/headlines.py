@@ -22,11 +22,23 @@ parts in the page's items; the assembler then follows those directions.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from . import blocks as bk
 from .blocks import Unit
-from .layout import AFTER, BEFORE, COLUMN_INTRO, KICKER_MAX, LONE_CAPTION_MAX, Group, build_group, is_page_label
+from .layout import (
+    AFTER,
+    BEFORE,
+    COLUMN_INTRO,
+    KICKER_MAX,
+    LONE_CAPTION_MAX,
+    Group,
+    build_group,
+    is_couplet,
+    is_intertitle,
+    is_page_label,
+)
 from .textfix import ends_sentence, strip_ws
 
 #: A story left without a headline.
@@ -40,6 +52,9 @@ CONFLICT = 1.0
 #: The story a page opens with may continue the previous page's last story, and the one it closes with
 #: may have its headline printed elsewhere (on the next page, among captions): either may be headless.
 EDGE_HEADLESS = 0.4
+#: Reading one story as two at a block where a second may open (``_may_open_story``), so that the
+#: headlines on both sides of it each head one: allowed, never free.
+BREAK = 0.4
 #: Splitting a group into a closing and an opening headline: allowed, never free.
 SPLIT = 0.5
 #: The pull towards the file's prevailing direction (breaks ties only).
@@ -73,6 +88,8 @@ class _Segment:
     page_end: bool = False
     #: nothing but white space stands in the segment
     empty: bool = False
+    #: a block of a one-story segment where a second story may start (see ``_may_open_story``)
+    possible_break: Unit | None = None
 
 
 def _segment(units: list[Unit], page_top: bool = False, page_end: bool = False) -> _Segment:
@@ -82,8 +99,11 @@ def _segment(units: list[Unit], page_top: bool = False, page_end: bool = False) 
     wants: list[bool] = []
     open_story = False
     anchor_open = False
+    possible_break: Unit | None = None
     for index, unit in enumerate(units):
         kind = unit.kind
+        if kind == bk.TEXT and open_story and _may_open_story(units, index):
+            possible_break = unit
         if kind == bk.TEXT and not open_story and _lone_sentence(units, index):
             continue  # a sentence standing alone among photos is a caption, not a story
         if kind in _ANCHORS:
@@ -100,14 +120,35 @@ def _segment(units: list[Unit], page_top: bool = False, page_end: bool = False) 
                 wants.append(True)
             open_story, anchor_open = True, False
     segment = _Segment(stories=len(wants), page_top=page_top, page_end=page_end, empty=not units)
+    segment.possible_break = possible_break if len(wants) == 1 else None
     if wants:
         segment.first_wants, segment.last_wants = wants[0], wants[-1]
         segment.middle_wanting = sum(wants[1:-1])
     return segment
 
 
+#: A paragraph that opens with a date ("1月5日，…", "12月5日上午，…") may open a story of its own.
+_DATE_OPENING = re.compile(r"^\d{1,2}月\d{1,2}日")
+
+
+def _may_open_story(units: list[Unit], index: int) -> bool:
+    """Could a second story start at this text block of a story? Only after a finished paragraph,
+    and only where the block opens with a date or follows a photo's caption: news stories open
+    that way, and a page may set two of them with no headline or lead between them in the text
+    layer. Whether one does is the shortest path's decision (:data:`BREAK`)."""
+    unit = units[index]
+    before = units[index - 1] if index else None
+    if before is None or not unit.blank_before:
+        return False
+    if before.kind in (bk.CAPTION, bk.PCREDIT):
+        return True
+    return before.kind in _BODY and ends_sentence(before.lines[-1].text) and bool(_DATE_OPENING.match(unit.flat))
+
+
 def _body_follows(units: list[Unit], index: int) -> bool:
     """Does running text follow the anchor at ``index`` (past other anchors, before anything else)?"""
+    if units[index].kind == bk.LEAD and units[index].body_start is not None:
+        return True  # a lead holds its own first paragraph
     for unit in units[index + 1 :]:
         if unit.kind in _BODY or unit.kind in (bk.LEAD, bk.BRIEF):
             return True
@@ -136,6 +177,8 @@ def _segment_cost(segment: _Segment, from_left: bool, from_right: bool) -> float
         return from_left * IDLE + from_right * (BANNER_IDLE if segment.page_top and segment.empty else IDLE)
     if segment.stories == 1:
         if from_left and from_right:
+            if segment.possible_break is not None and segment.first_wants:
+                return cost + BREAK  # two stories after all, each with its headline
             return cost + CONFLICT + (0 if segment.first_wants else IDLE)
         if from_left or from_right:
             return cost + (0 if segment.first_wants else IDLE)  # a brief takes no headline
@@ -249,12 +292,19 @@ def _briefs_label(items: list[Unit | Group], index: int) -> bool:
     return any(isinstance(item, Unit) and item.kind in (bk.BRIEF, bk.TRAIL) for item in neighbours)
 
 
+#: An intertitle is a short phrase; a longer heading inside a signed story is another story's headline.
+INTERTITLE_MAX = 10
+
+
 def _intertitle(items: list[Unit | Group], index: int) -> bool:
     """A one-block heading inside a signed story (a feature's byline or a commentary's mark opened
     it, and its text goes on below): an intertitle, which the assembler keeps in the body."""
     group = items[index]
     nxt = items[index + 1] if index + 1 < len(items) else None
     if not group.simple or not isinstance(nxt, Unit) or nxt.kind != bk.TEXT:
+        return False
+    unit = group.units[0]
+    if len(strip_ws(group.text)) > INTERTITLE_MAX and not (is_couplet(unit) or is_intertitle(unit)):
         return False
     for item in reversed(items[:index]):
         if isinstance(item, Group):
@@ -326,6 +376,11 @@ def decide_directions(items: list[Unit | Group], prevailing: str) -> list[Unit |
     for number in range(len(positions) - 1, -1, -1):
         chosen[number] = choice
         choice = back[number][choice]
+    for number in range(1, len(positions)):
+        segment = segments[number]
+        left, right = options[number - 1][chosen[number - 1]], options[number][chosen[number]]
+        if left.right and right.left and segment.possible_break is not None and segment.first_wants:
+            segment.possible_break.notes["opens"] = True
     out = list(items)
     for number in range(len(positions) - 1, -1, -1):
         position = positions[number]
