@@ -38,6 +38,7 @@ from .layout import (
     is_couplet,
     is_intertitle,
     is_page_label,
+    unit_headline_text,
 )
 from .textfix import ends_sentence, strip_ws
 
@@ -214,6 +215,10 @@ def _options(group: Group, prev: Unit | None, nxt: Unit | None, prevailing: str)
     ]
     for split in _split_points(group):
         options.append(_Option(left=True, right=True, split=split, cost=SPLIT))
+    if len(options) > 2 and unit_headline_text(group.units[-1]) == COLUMN_INTRO:
+        # "开栏的话" opens a column: it never ends the headline of the story before it
+        options[0].cost += IDLE
+        options[1].cost += IDLE
     return options
 
 
@@ -223,7 +228,10 @@ def _enters(option: _Option) -> str:
 
 
 def _leaves(option: _Option) -> str:
-    """The direction a reading ends in: a split group ends by opening the story after it."""
+    """The direction a reading ends in. A split group opens the story after it, but it does so as
+    an exception to the page's direction, not a change of it: the page reads on as it entered."""
+    if option.split:
+        return AFTER
     return BEFORE if option.right else AFTER
 
 
