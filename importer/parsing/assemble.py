@@ -229,6 +229,7 @@ class Assembler:
             and group.simple
             and not self.ends_with_credit(current)
             and self.starts_running_text(nxt)
+            and _fills_column(group.units[0], nxt)
             and not self.commentary_follows(nxt)
         ):
             # a paragraph's first line cut off by a column break, not a headline: a headline printed
@@ -554,6 +555,18 @@ def _signed(unit: Unit) -> bool:
     # a column's last line in mid-sentence fills the column; a signature stands short of it
     column = max(cells(line.text) for line in unit.lines[:-1])
     return ends_sentence(before.text) and cells(last.text) <= SIGNATURE_WIDTH * column
+
+
+#: A paragraph's line cut off by a column break fills the column, as the body's lines do.
+COLUMN_FILL = 0.6
+
+
+def _fills_column(unit: Unit, body: Unit) -> bool:
+    """Is the unit's first line as wide as the lines of the body after it (a cut-off paragraph line
+    rather than a headline, which a larger type sets in fewer characters)?"""
+    widths = sorted(cells(line.text) for line in body.lines)
+    column = widths[len(widths) // 2]
+    return cells(unit.lines[0].text) >= COLUMN_FILL * column
 
 
 def _raw_offset(spans: list[tuple[int, int]], index: int) -> int:
