@@ -200,6 +200,10 @@ class Assembler:
         return self.out
 
     def on_group(self, group: Group, index: int, nxt):
+        current = self.current
+        if group.cut_off and current is not None and current.lines and not self.commentary_follows(nxt):
+            self.add_body(current, group.units[0])  # see ``layout.is_cut_off``
+            return
         if group.is_furniture:
             self.group_furniture(group)
             return
@@ -222,19 +226,6 @@ class Assembler:
             photo.title = group.text
             self.group_furniture_as_caption(group, photo.id)
             self.last_photo = None
-            return
-        if (
-            current is not None
-            and current.lines
-            and group.simple
-            and not self.ends_with_credit(current)
-            and self.starts_running_text(nxt)
-            and _fills_column(group.units[0], nxt)
-            and not self.commentary_follows(nxt)
-        ):
-            # a paragraph's first line cut off by a column break, not a headline: a headline printed
-            # after its body is followed by the next lead, a caption or another headline, not by prose
-            self.add_body(current, group.units[0])
             return
         if current is not None and current.kind == "brief":
             self.group_furniture(group)  # a briefs column's name
@@ -271,12 +262,6 @@ class Assembler:
         first = article.lines[0]
         opening = "".join(self.raws[first.page][first.start : first.end].split())
         return opening.startswith(label.group(0))
-
-    def ends_with_credit(self, article: ArticleBuild) -> bool:
-        """Does the article's text so far end with a trailing credit ("（朱亚旭 李得胜）")? A credit
-        closes its story, so no paragraph of that story can be cut off by a column break after it."""
-        last = article.lines[-1]
-        return cr.trailing_credits(self.raws[last.page][last.start : last.end]) is not None
 
     def commentary_follows(self, item) -> bool:
         """Does a lead-less commentary start at ``item``: its prose, at most its own headline, then its
@@ -555,18 +540,6 @@ def _signed(unit: Unit) -> bool:
     # a column's last line in mid-sentence fills the column; a signature stands short of it
     column = max(cells(line.text) for line in unit.lines[:-1])
     return ends_sentence(before.text) and cells(last.text) <= SIGNATURE_WIDTH * column
-
-
-#: A paragraph's line cut off by a column break fills the column, as the body's lines do.
-COLUMN_FILL = 0.6
-
-
-def _fills_column(unit: Unit, body: Unit) -> bool:
-    """Is the unit's first line as wide as the lines of the body after it (a cut-off paragraph line
-    rather than a headline, which a larger type sets in fewer characters)?"""
-    widths = sorted(cells(line.text) for line in body.lines)
-    column = widths[len(widths) // 2]
-    return cells(unit.lines[0].text) >= COLUMN_FILL * column
 
 
 def _raw_offset(spans: list[tuple[int, int]], index: int) -> int:

@@ -435,13 +435,14 @@ def _title_above(lines: list[Line], index: int) -> bool:
 
 
 #: A title's last line is shorter than this share of the column the text below it fills.
-TITLE_SHORT_LINE = 0.75
+TITLE_SHORT_LINE = 0.5
 
 
 def _split_opening_title(unit: Unit) -> list[Unit]:
     """A block that opens with its story's title and runs straight into the body, as an extractor
     writes it when there is no blank line (or no lead) below the title: "相信上海不久会恢" / "复热闹" /
-    "昨天晚上，…". The title is at most four lines without sentence punctuation (one comma
+    "昨天晚上，…". The title is two to four lines (one line above a body is the body's first line)
+    without sentence punctuation (one comma
     allowed in a title of two lines or more), its last line is short of the column, and at least
     two lines of text follow it."""
     if unit.kind != TEXT or unit.doubled or len(unit.lines) < 4:
@@ -463,6 +464,8 @@ def _split_opening_title(unit: Unit) -> list[Unit]:
         body_starts = has_sentence_punct(rest[0].flat) or _wrapped_lead(rest, 0) or cr.lead_match(rest[0].flat)
         if not body_starts:
             continue
+        if size == 1:
+            return [unit]  # one line above a body is its first line, not a title
         if cells(title[-1].text) >= TITLE_SHORT_LINE * column:
             return [unit]
         return [Unit(TEXT, title, unit.blank_before, notes={"title": True}), Unit(TEXT, rest, False)]

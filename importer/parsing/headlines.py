@@ -36,6 +36,7 @@ from .layout import (
     Group,
     build_group,
     is_couplet,
+    is_cut_off,
     is_intertitle,
     is_page_label,
     unit_headline_text,
@@ -329,10 +330,14 @@ def decide_directions(items: list[Unit | Group], prevailing: str) -> list[Unit |
 
     Returns the page's items with split groups replaced by their parts.
     """
+    for index, item in enumerate(items):
+        if isinstance(item, Group):
+            item.cut_off = is_cut_off(items, index)
     positions = [
         index
         for index, item in enumerate(items)
         if isinstance(item, Group)
+        and not item.cut_off
         and not item.is_furniture
         and not is_page_label(item, index)
         and not _briefs_label(items, index)

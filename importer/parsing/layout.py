@@ -69,6 +69,44 @@ def is_headline_like(unit: Unit, prev: Unit | None) -> bool:
     return not (body_before and not ends_body(prev.lines[-1].text))
 
 
+#: A paragraph's line cut off by a column break fills the column, as the body's lines do.
+COLUMN_FILL = 0.6
+
+
+def fills_column(unit: Unit, body: Unit) -> bool:
+    """Is the unit's first line as wide as the lines of the body after it (a cut-off paragraph line
+    rather than a headline, which a larger type sets in fewer characters)?"""
+    widths = sorted(cells(line.text) for line in body.lines)
+    column = widths[len(widths) // 2]
+    return cells(unit.lines[0].text) >= COLUMN_FILL * column
+
+
+def is_cut_off(items: list[Unit | Group], index: int) -> bool:
+    """Is the one-block group at ``index`` a paragraph's first line that a column break cut off from
+    the rest of it ("庄严的入队" / blank / "仪式，让新队员们…")? It stands between a story's text and
+    running text that goes on after it, it fills the column that text sets, and the story before
+    it did not end with its credit (a credit closes a story, so what follows is another's)."""
+    group = items[index]
+    prev = items[index - 1] if index else None
+    nxt = items[index + 1] if index + 1 < len(items) else None
+    if not group.simple or not isinstance(prev, Unit) or not isinstance(nxt, Unit):
+        return False
+    unit = group.units[0]
+    if unit.doubled or unit.notes.get("title"):
+        return False  # fake bold and a block's opening title are headlines
+    if prev.kind not in (bk.TEXT, bk.LEAD) or nxt.kind != bk.TEXT:
+        return False
+    if cr.trailing_credits(prev.lines[-1].text) is not None:
+        return False
+    after = items[index + 2] if index + 2 < len(items) else None
+    running = (
+        (isinstance(after, Unit) and after.kind == bk.TEXT)
+        or len(nxt.flat) > LONE_CAPTION_MAX
+        or not ends_sentence(nxt.lines[-1].text)
+    )
+    return running and fills_column(group.units[0], nxt)
+
+
 def _title_only(unit: Unit) -> bool:
     """A bulleted block holding nothing but a short title (no sentence punctuation)."""
     text = unit.flat.strip(bk.BULLETS)
@@ -150,6 +188,8 @@ class Group:
     furniture: list[Unit] = field(default_factory=list)
     #: whether the group heads the story before it (AFTER) or after it (BEFORE); see :mod:`.headlines`
     direction: str | None = None
+    #: the group is a paragraph's first line cut off by a column break (see ``is_cut_off``)
+    cut_off: bool = False
 
     @cached_property
     def text(self) -> str:
