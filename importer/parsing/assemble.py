@@ -88,6 +88,7 @@ class Assembler:
         self.page = 0
         self.following: dict[int, Unit | Group | None] = {}  # id(item) -> the item after it on the page
         self.jumped: ArticleBuild | None = None  # the story a "（下转…）" note sent to a later page
+        self.caption_follows: PhotoBuild | None = None  # a photo whose caption comes after its credit
         self._keys = 0
 
     # -- spans -------------------------------------------------------------------------------
@@ -184,6 +185,8 @@ class Assembler:
             }
             for index, item in enumerate(items):
                 nxt = self.following[id(item)]
+                if not (isinstance(item, Unit) and item.kind in (bk.TEXT, bk.PCREDIT)):
+                    self.caption_follows = None
                 if isinstance(item, Group):
                     self.on_group(item, index, nxt)
                 else:
@@ -448,6 +451,28 @@ class Assembler:
         photo.photographer = cr.photographer_of(unit.text_nl())
         photo.credited = True
         self.unit_span(SegmentKind.PHOTO_CREDIT, unit, ("photo", photo.id))
+        if cr.CREDIT_FIRST.match(unit.flat):
+            self.caption_follows = photo
+
+    def extend_caption(self, photo: PhotoBuild, unit: Unit):
+        """Text that belongs to a photo already begun (its caption printed after its credit)."""
+        texts = [self.raws[self.page][line.start : line.end] for line in unit.lines]
+        photo.caption = join_lines([photo.caption, *texts]) if photo.caption else join_lines(texts)
+        self.unit_span(SegmentKind.CAPTION, unit, ("photo", photo.id))
+
+    def outside_column(self, article: ArticleBuild, unit: Unit) -> bool:
+        """Is ``unit`` one short sentence set much wider than the column the article runs in? A
+        text layer keeps a photo's caption where the photo stands, and a caption box is wider than a
+        narrow column (a closing sentence of the story would fill the column like the rest)."""
+        if len(unit.lines) > 2 or len(unit.flat) > LONE_CAPTION_MAX or not ends_sentence(unit.lines[-1].text):
+            return False
+        if len(article.lines) < MIN_COLUMN_LINES:
+            return False
+        widths = sorted(
+            cells(self.raws[line.page][line.start : line.end]) for line in article.lines[-MIN_COLUMN_LINES * 4 :]
+        )
+        column = widths[len(widths) // 2]
+        return max(cells(line.text) for line in unit.lines) > CAPTION_WIDER * column
 
     def new_photo(self) -> PhotoBuild:
         photo = PhotoBuild(id=len(self.out.photos), page=self.page)
@@ -472,6 +497,14 @@ class Assembler:
 
     def on_text(self, unit: Unit):
         current = self.current
+        awaiting = self.caption_follows
+        self.caption_follows = None
+        if awaiting is not None:
+            self.extend_caption(awaiting, unit)  # the caption under a "拍摄者：…" credit
+            return
+        if current is not None and self.outside_column(current, unit):
+            self.on_caption(unit)  # a sentence set wider than the story's column: its photo's caption
+            return
         if current is None or self.item_ends(current, unit):
             if self.pending is None and not self.starts_running_text(unit):
                 self.on_caption(unit)  # one sentence standing alone: a photo's caption
@@ -522,6 +555,10 @@ class Assembler:
             last.end = last.start + len(raw[last.start : start].rstrip())
 
 
+#: A story's column is measured on at least this many of its lines.
+MIN_COLUMN_LINES = 4
+#: A caption is set this much wider than the column of the story it stands in.
+CAPTION_WIDER = 1.6
 #: The label a reader's item opens with ("读者来信：", "网友留言：").
 _ITEM_LABEL = re.compile(r"^[\u4e00-\u9fff]{2,6}[：:]")
 #: A signature: a short last line without punctuation, after a line that ends a sentence ("读者").

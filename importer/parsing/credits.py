@@ -249,6 +249,10 @@ PHOTO_CREDIT_FORMS = (
 )
 
 
+#: A credit printed before its caption, as photo-news boxes do: "拍摄者：本报记者 张方志" (whitespace-free).
+CREDIT_FIRST = re.compile(r"^(?:拍摄者|摄影)[：:]")
+
+
 def photo_credit(flat: str) -> tuple[bool, str | None]:
     """Is this whole (whitespace-free) text a photo credit, and whom does it name?"""
     if not 2 <= len(flat) <= 32:
