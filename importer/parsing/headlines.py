@@ -92,6 +92,9 @@ class _Segment:
     empty: bool = False
     #: a block of a one-story segment where a second story may start (see ``_may_open_story``)
     possible_break: Unit | None = None
+    #: the opening text of the segment's first and last story (for ``affinity``)
+    first_text: str = ""
+    last_text: str = ""
 
 
 def _segment(units: list[Unit], page_top: bool = False, page_end: bool = False) -> _Segment:
@@ -102,8 +105,10 @@ def _segment(units: list[Unit], page_top: bool = False, page_end: bool = False) 
     open_story = False
     anchor_open = False
     possible_break: Unit | None = None
+    starts: list[int] = []  # where each story starts among the units
     for index, unit in enumerate(units):
         kind = unit.kind
+        before = len(wants)
         if kind == bk.TEXT and open_story and _may_open_story(units, index):
             possible_break = unit
         if kind == bk.TEXT and not open_story and _lone_sentence(units, index):
@@ -121,8 +126,15 @@ def _segment(units: list[Unit], page_top: bool = False, page_end: bool = False) 
             if not open_story:
                 wants.append(True)
             open_story, anchor_open = True, False
+        if len(wants) > before:
+            starts.append(index)
     segment = _Segment(stories=len(wants), page_top=page_top, page_end=page_end, empty=not units)
     segment.possible_break = possible_break if len(wants) == 1 else None
+    if starts:
+        segment.first_text = _story_text(units[starts[0] :])
+        segment.last_text = _story_text(units[starts[-1] :])
+    if page_end and units and units[-1].kind == bk.JUMP:
+        segment.page_end = False  # the story goes on on a later page: its headline stands where it starts
     if wants:
         segment.first_wants, segment.last_wants = wants[0], wants[-1]
         segment.middle_wanting = sum(wants[1:-1])
@@ -145,6 +157,40 @@ def _may_open_story(units: list[Unit], index: int) -> bool:
     if before.kind in (bk.CAPTION, bk.PCREDIT):
         return True
     return before.kind in _BODY and ends_sentence(before.lines[-1].text) and bool(_DATE_OPENING.match(unit.flat))
+
+
+#: How much of a story's opening text a headline is compared with.
+STORY_TEXT = 300
+#: The weight of a headline's word overlap with one neighbouring story over the other.
+AFFINITY = 1.0
+_WORD_CHARS = re.compile(r"[\u3400-\u9fffA-Za-z0-9]+")
+
+
+def _story_text(units: list[Unit]) -> str:
+    """The opening text of the story that starts with ``units[0]`` (its lead and first paragraphs)."""
+    parts: list[str] = []
+    size = 0
+    for unit in units:
+        if unit.kind not in (*_BODY, bk.LEAD, bk.BRIEF):
+            continue
+        parts.append(unit.flat)
+        size += len(unit.flat)
+        if size >= STORY_TEXT:
+            break
+    return "".join(parts)[:STORY_TEXT]
+
+
+def _pairs(text: str) -> set[str]:
+    return {run[i : i + 2] for run in _WORD_CHARS.findall(text) for i in range(len(run) - 1)}
+
+
+def affinity(headline: str, story: str) -> float:
+    """The share of a headline's character pairs that the story's opening text holds: a headline
+    sums up its story's lead, so it shares words with it and few with its neighbours' stories."""
+    pairs = _pairs(headline)
+    if not pairs or not story:
+        return 0.0
+    return len(pairs & _pairs(story)) / len(pairs)
 
 
 def _body_follows(units: list[Unit], index: int) -> bool:
@@ -209,13 +255,29 @@ class _Option:
     cost: float = 0.0
 
 
-def _options(group: Group, prev: Unit | None, nxt: Unit | None, prevailing: str) -> list[_Option]:
+def _options(
+    group: Group, prev: Unit | None, nxt: Unit | None, prevailing: str, left: str, right: str
+) -> list[_Option]:
+    """The readings of one group with their local costs; ``left`` and ``right`` are the opening
+    texts of the stories it could head (the last one before it, the first one after it)."""
+    to_left, to_right = affinity(group.text, left), affinity(group.text, right)
     options = [
-        _Option(left=True, right=False, cost=_local_cost(group, prev, nxt, AFTER, prevailing)),
-        _Option(left=False, right=True, cost=_local_cost(group, prev, nxt, BEFORE, prevailing)),
+        _Option(
+            left=True,
+            right=False,
+            cost=_local_cost(group, prev, nxt, AFTER, prevailing) + AFFINITY * max(0.0, to_right - to_left),
+        ),
+        _Option(
+            left=False,
+            right=True,
+            cost=_local_cost(group, prev, nxt, BEFORE, prevailing) + AFFINITY * max(0.0, to_left - to_right),
+        ),
     ]
     for split in _split_points(group):
-        options.append(_Option(left=True, right=True, split=split, cost=SPLIT))
+        closing, opening = build_group(group.units[:split]), build_group(group.units[split:])
+        mismatch = max(0.0, affinity(closing.text, right) - affinity(closing.text, left))
+        mismatch += max(0.0, affinity(opening.text, left) - affinity(opening.text, right))
+        options.append(_Option(left=True, right=True, split=split, cost=SPLIT + AFFINITY * mismatch))
     if len(options) > 2 and unit_headline_text(group.units[-1]) == COLUMN_INTRO:
         # "开栏的话" opens a column: it never ends the headline of the story before it
         options[0].cost += IDLE
@@ -353,7 +415,7 @@ def decide_directions(items: list[Unit | Group], prevailing: str) -> list[Unit |
         start = position + 1
     segments.append(_segment([item for item in items[start:] if isinstance(item, Unit)], page_end=True))
     options = []
-    for position in positions:
+    for number, position in enumerate(positions):
         prev = items[position - 1] if position else None
         nxt = items[position + 1] if position + 1 < len(items) else None
         options.append(
@@ -362,6 +424,8 @@ def decide_directions(items: list[Unit | Group], prevailing: str) -> list[Unit |
                 prev if isinstance(prev, Unit) else None,
                 nxt if isinstance(nxt, Unit) else None,
                 prevailing,
+                segments[number].last_text,
+                segments[number + 1].first_text,
             )
         )
     # Viterbi over the groups: best[k] is the cheapest cost of the page up to the current group
