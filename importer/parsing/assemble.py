@@ -18,6 +18,7 @@ from . import credits as cr
 from .blocks import Unit
 from .bodytext import BodyLine, build_body
 from .drafts import Credit, SegmentKind
+from .headlines import STORY_TEXT, affinity
 from .layout import AFTER, COLUMN_INTRO, LONE_CAPTION_MAX, Group, is_couplet, is_intertitle, is_page_label
 from .pages import PageInfo, is_date_line, parse_date, read_header
 from .textfix import TERMINAL, cells, ends_sentence, join_lines
@@ -235,10 +236,10 @@ class Assembler:
             self.close()
             return
         if current is not None and current.headline is None:
-            self.apply_group(group, current)
+            self.apply_group(group, self.best_match(group, current))
             self.close()
             return
-        target = self.orphan_target()
+        target = self.orphan_target(group)
         if target is None:
             kind = SegmentKind.FURNITURE if not any(a.page == self.page for a in self.out.articles) else None
             self.group_furniture(group, kind or SegmentKind.UNASSIGNED)
@@ -296,14 +297,50 @@ class Assembler:
         for unit in group.units:
             self.unit_span(SegmentKind.CAPTION, unit, ("photo", photo))
 
-    def orphan_target(self) -> ArticleBuild | None:
-        """The latest article of this or the previous page still without a headline."""
+    def headless(self) -> list[ArticleBuild]:
+        """Articles of this or the previous page still without a headline, latest first."""
+        found = []
         for article in reversed(self.out.articles):
             if article.page < self.page - 1:
                 break
             if article.headline is None and article.kind != "brief":
-                return article
-        return None
+                found.append(article)
+        return found
+
+    def orphan_target(self, group: Group) -> ArticleBuild | None:
+        """Where a headline printed away from any body goes: the article of this or the previous
+        page without a headline whose opening text it shares the most words with, the latest one
+        when none stands out."""
+        candidates = self.headless()
+        if not candidates:
+            return None
+        return self.best_match(group, candidates[0], candidates[1:])
+
+    def best_match(self, group: Group, nearest: ArticleBuild, others: list[ArticleBuild] | None = None) -> ArticleBuild:
+        """``nearest``, unless another headless article of this or the previous page shares clearly
+        more of the headline's words (an extractor may print several headlines together, away from
+        their bodies: each goes to the story it sums up)."""
+        others = [a for a in (self.headless()[1:] if others is None else others) if a is not nearest]
+        if not others:
+            return nearest
+        best, score = nearest, affinity(group.text, self.opening_text(nearest)) + CLEARLY_MORE
+        for article in others:
+            value = affinity(group.text, self.opening_text(article))
+            if value > score:
+                best, score = article, value
+        return best
+
+    def opening_text(self, article: ArticleBuild) -> str:
+        """The opening text of an article's body so far (what a headline is compared with)."""
+        parts: list[str] = []
+        size = 0
+        for line in article.lines:
+            text = "".join(self.raws[line.page][line.start : line.end].split())
+            parts.append(text)
+            size += len(text)
+            if size >= STORY_TEXT:
+                break
+        return "".join(parts)[:STORY_TEXT]
 
     def on_group_before(self, group: Group, nxt):
         current = self.current
@@ -555,6 +592,8 @@ class Assembler:
             last.end = last.start + len(raw[last.start : start].rstrip())
 
 
+#: How much more of a headline's words another story must share than the nearest one to take it.
+CLEARLY_MORE = 0.3
 #: A story's column is measured on at least this many of its lines.
 MIN_COLUMN_LINES = 4
 #: A caption is set this much wider than the column of the story it stands in.

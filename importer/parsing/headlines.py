@@ -256,10 +256,13 @@ class _Option:
 
 
 def _options(
-    group: Group, prev: Unit | None, nxt: Unit | None, prevailing: str, left: str, right: str
+    group: Group, prev: Unit | None, nxt: Unit | None, prevailing: str, left: str, right: str, last: bool
 ) -> list[_Option]:
     """The readings of one group with their local costs; ``left`` and ``right`` are the opening
-    texts of the stories it could head (the last one before it, the first one after it)."""
+    texts of the stories it could head (the last one before it, the first one after it). A group
+    with no story after it on the page (``last``) may also be two closing headlines: an extractor
+    may write the headlines of several stories together at the end of a page, and each then goes
+    to the story whose words it shares (see the assembler's ``best_match``)."""
     to_left, to_right = affinity(group.text, left), affinity(group.text, right)
     options = [
         _Option(
@@ -278,6 +281,8 @@ def _options(
         mismatch = max(0.0, affinity(closing.text, right) - affinity(closing.text, left))
         mismatch += max(0.0, affinity(opening.text, left) - affinity(opening.text, right))
         options.append(_Option(left=True, right=True, split=split, cost=SPLIT + AFFINITY * mismatch))
+        if last:
+            options.append(_Option(left=True, right=False, split=split, cost=SPLIT))
     if len(options) > 2 and unit_headline_text(group.units[-1]) == COLUMN_INTRO:
         # "开栏的话" opens a column: it never ends the headline of the story before it
         options[0].cost += IDLE
@@ -307,6 +312,8 @@ def _split_points(group: Group) -> list[int]:
         head, tail = units[:split], units[split:]
         if _subheadline(tail[0]) or not (_holds_headline(head) and _holds_headline(tail)):
             continue
+        if tail[0].doubled and not head[-1].doubled:
+            continue  # a plain line right above a fake-bold headline is that headline's kicker
         points.append(split)
     return points
 
@@ -426,6 +433,7 @@ def decide_directions(items: list[Unit | Group], prevailing: str) -> list[Unit |
                 prevailing,
                 segments[number].last_text,
                 segments[number + 1].first_text,
+                number == len(positions) - 1 and segments[-1].stories == 0,
             )
         )
     # Viterbi over the groups: best[k] is the cheapest cost of the page up to the current group
@@ -466,7 +474,7 @@ def decide_directions(items: list[Unit | Group], prevailing: str) -> list[Unit |
         if option.split:
             closing = build_group(group.units[: option.split])
             opening = build_group(group.units[option.split :])
-            closing.direction, opening.direction = AFTER, BEFORE
+            closing.direction, opening.direction = AFTER, BEFORE if option.right else AFTER
             out[position : position + 1] = [closing, opening]
         else:
             group.direction = AFTER if option.left else BEFORE

@@ -262,9 +262,10 @@ def build_group(units: list[Unit]) -> Group:
     group.headline = [mains[-1]]
     for unit in reversed(mains[:-1]):
         text = unit_headline_text(unit)
+        above_bold = group.headline[0].doubled and not unit.doubled
         if unit.kind == bk.VERT and group.headline[0].kind == bk.VERT and group.kicker is None:
             group.headline.insert(0, unit)
-        elif group.kicker is None and not is_couplet(unit) and (_kicker_sized(text) or _gap(unit)):
+        elif group.kicker is None and not is_couplet(unit) and (_kicker_sized(text) or _gap(unit) or above_bold):
             group.kicker = unit
         elif group.kicker is not None or is_couplet(unit):
             group.furniture.insert(0, unit)
