@@ -19,8 +19,9 @@ from .blocks import Unit
 from .bodytext import BodyLine, build_body
 from .drafts import Credit, SegmentKind
 from .headlines import STORY_TEXT, affinity
-from .layout import AFTER, COLUMN_INTRO, LONE_CAPTION_MAX, Group, is_couplet, is_intertitle, is_page_label
+from .layout import AFTER, LONE_CAPTION_MAX, Group, is_couplet, is_intertitle, is_page_label
 from .pages import PageInfo, is_date_line, parse_date, read_header
+from .profiles import COLUMN_INTROS
 from .textfix import TERMINAL, cells, ends_sentence, join_lines
 
 
@@ -155,7 +156,7 @@ class Assembler:
         article.headline = group.text
         article.kicker = group.kicker_text
         article.subheadline = group.sub_text
-        if article.headline == COLUMN_INTRO and article.kind == "news":
+        if article.headline in COLUMN_INTROS and article.kind == "news":
             article.kind = "column"
         page = self.page if page is None else page
         for unit in group.headline:
@@ -441,7 +442,7 @@ class Assembler:
         """A byline line opens a story, unless it follows a body and nothing of a body follows it:
         then it is the credit printed at the end of the story before ("文/图 本报记者 X")."""
         if unit.notes.get("bare_name"):
-            # "北京朝阳区  程  立": the name is the last of the pieces the letter-spacing leaves
+            # "某市某区  王  五": the name is the last of the pieces the letter-spacing leaves
             pieces = cr.merge_fragments(unit.text_nl().split())
             credits = [Credit(pieces[-1], "作者")] if pieces and 2 <= len(pieces[-1]) <= 4 else []
         else:

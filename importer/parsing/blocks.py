@@ -16,6 +16,7 @@ from operator import attrgetter
 
 from . import credits as cr
 from .pages import PAGE_NUMBER_LINE, header_kind, is_date_line
+from .profiles import WIRE_AGENCIES
 from .textfix import cells, ends_sentence, has_sentence_punct, is_cjk, undouble
 
 _NON_WS = re.compile(r"\S+")
@@ -220,7 +221,7 @@ def line_kind(line: Line, first_in_block: bool) -> str | None:
         return BRIEF
     if cr.PAGE_CREDIT.match(flat) or cr.PAGE_SOURCE.match(flat):
         return PAGECREDIT
-    spaced_or_role = " " in line.text or flat.lstrip("（(").startswith(("本报", "记者", "通讯员", "新华社"))
+    spaced_or_role = " " in line.text or flat.lstrip("（(").startswith(("本报", "记者", "通讯员", *WIRE_AGENCIES))
     if cr.PHOTO_SOURCE.match(flat) or (spaced_or_role and cr.is_photo_credit(flat)) or cr.photo_credit(flat)[0]:
         return PCREDIT
     if cr.COMMENT_BYLINE.match(flat):
@@ -245,7 +246,7 @@ _SECTION_NAME = re.compile(r"^[\u4e00-\u9fff·]{1,6}$")
 def _header_run(block: list[Line], page_edge: bool = False) -> set[int]:
     """Lines of a block that belong to the page header around a line that certainly is one.
 
-    A header is often printed over several lines ("A03" / "城 事" / "2019年3月7日 星期四" /
+    A header is often printed over several lines ("A05" / "要 闻" / "2020年1月1日 星期三" /
     "责编：…"): next to a masthead, dated or staff line, a bare page number ("A03", "05", "第1版 要闻")
     and a short section name are header lines too. Away from such a line, a "05" is just text. In a
     short block at the very top or bottom of a page, a page number with a capital ("A08 综合") is
@@ -278,7 +279,7 @@ def _is_vertical(line: Line) -> bool:
 
 
 def _credit_tail(block: list[Line]) -> int | None:
-    """Index of the first line of a photo credit that ends the block ("本报记者 刘金" / "元 摄")."""
+    """Index of the first line of a photo credit that ends the block ("本报记者 钱多" / "多 摄")."""
     if not block[-1].flat.rstrip("）)").endswith("摄"):
         return None  # every candidate tail ends with the block's last line
     for i in range(len(block)):
@@ -360,7 +361,7 @@ CAPTION_MAX_LINES = 8
 def _split_at_photo_credits(units: list[Unit]) -> list[Unit]:
     """Captions inside longer text, as an extractor that writes no blank lines leaves them: a text
     unit is cut after every line that ends with a photo credit glued to a caption's last sentence
-    ("…“合龙”。  许晓龙摄（人民视觉）"), and the caption is cut from the body above it at the
+    ("…完成合龙。  张三摄（某某视觉）"), and the caption is cut from the body above it at the
     last sentence end before the caption's own. A text unit right above a credit line is cut the
     same way when it is too long to be one caption."""
     out: list[Unit] = []
@@ -440,8 +441,8 @@ TITLE_SHORT_LINE = 0.5
 
 def _split_opening_title(unit: Unit) -> list[Unit]:
     """A block that opens with its story's title and runs straight into the body, as an extractor
-    writes it when there is no blank line (or no lead) below the title: "相信上海不久会恢" / "复热闹" /
-    "昨天晚上，…". The title is two to four lines (one line above a body is the body's first line)
+    writes it when there is no blank line (or no lead) below the title: "古镇老街又见" / "烟火气" /
+    "清晨，…". The title is two to four lines (one line above a body is the body's first line)
     without sentence punctuation (one comma
     allowed in a title of two lines or more), its last line is short of the column, and at least
     two lines of text follow it."""
@@ -473,7 +474,7 @@ def _split_opening_title(unit: Unit) -> list[Unit]:
 
 
 def _wrapped_lead(lines: list[Line], index: int) -> bool:
-    """A lead wrapped over the next lines of a narrow column ("本报太原4月17日" / "电  （记者…）")."""
+    """A lead wrapped over the next lines of a narrow column ("本报某地5月6日" / "电  （记者…）")."""
     first = lines[index].flat
     if not first or first[0] in BULLETS:
         return False
@@ -485,7 +486,7 @@ def _wrapped_lead(lines: list[Line], index: int) -> bool:
 
 
 def _cut_repeated(block: list[Line]) -> list[list[Line]]:
-    """Cut a block around runs of lines printed twice in a row ("地里“土疙瘩”变" / "地里“土疙瘩”变"):
+    """Cut a block around runs of lines printed twice in a row ("小小土豆变成" / "小小土豆变成"):
     an extractor writes a fake-bold line drawn twice as two lines, often with no blank line around
     it, so the run is a headline of its own amid the text."""
     pieces: list[list[Line]] = []
@@ -548,7 +549,7 @@ def _repeated_pieces(block: list[Line]) -> list[tuple[int, int, bool]] | None:
 
 def _split_glued_headlines(units: list[Unit]) -> list[Unit]:
     """A headline printed right above a lead with no blank line between them and the body before:
-    "…高质量发展。" / "区领导调研安全生产" / "本报讯（…）". The last lines of the text unit, when they
+    "…工作任务。" / "某区部署防汛工作" / "本报讯（…）". The last lines of the text unit, when they
     hold no sentence punctuation and follow a finished sentence, become a unit of their own."""
     out: list[Unit] = []
     for index, unit in enumerate(units):
@@ -659,7 +660,7 @@ def _lead_end(unit: Unit) -> int | None:
 
 def _inline_credit(unit: Unit) -> int | None:
     """Raw offset where a photo credit ending the unit starts: "…的方法。林间摄", "…灭火方法 林 间 摄",
-    "…铁棍山药。新华社发（徐宏星摄）"; None when the unit ends with none."""
+    "…收获山药。新华社发（李四摄）"; None when the unit ends with none."""
     flat = unit.flat
     if len(flat) < 8 or flat[-1] not in "摄）)图道":
         return None

@@ -10,9 +10,12 @@ from __future__ import annotations
 import re
 
 from .drafts import Credit
+from .profiles import WIRE_AGENCIES
 from .textfix import is_cjk
 
 H = r"\u3400-\u9fff"
+#: The wire agencies of the paper profiles, as one alternation ("新华社|中新社").
+_AGENCIES = "|".join(map(re.escape, WIRE_AGENCIES)) or "(?!)"
 NAME = rf"[{H}]{{2,4}}"
 
 #: A role word as printed, allowing letter-spacing inside it ("记 者", "通 讯 员").
@@ -23,11 +26,11 @@ _ROLE = re.compile(
 _ROLE_MAP = {"记者": "记者", "通讯员": "通讯员", "实习生": "记者", "摄影": "摄影", "作者": "作者", "摄影记者": "摄影"}
 
 #: Who sends a dispatch: this paper (本报, 本刊, 本网), a wire agency, or another paper or site named
-#: before 报/网 (星报, 晨报, 商报); then where and when it was sent from, and 讯 or 电. Generic newspaper
+#: before 报/网 (晚报, 商报); then where and when it was sent from, and 讯 or 电. Generic newspaper
 #: vocabulary: no paper's own name is needed.
-_LEAD_SOURCE = r"(?:本报|本刊|本网|新华社|中新社|[\u4e00-\u9fff]{1,3}[报网])"
-#: The lead proper, on whitespace-free text: "本报讯", "本报曲阜讯", "星报讯", "【本报讯】",
-#: "本报北京4月17日电", "新华社北京3月8日电"; a bare place before 讯 only when a bracketed credit follows
+_LEAD_SOURCE = rf"(?:本报|本刊|本网|{_AGENCIES}|[\u4e00-\u9fff]{{1,3}}[报网])"
+#: The lead proper, on whitespace-free text: "本报讯", "本报某县讯", "晚报讯", "【本报讯】",
+#: "本报某地5月6日电", "新华社某地3月1日电"; a bare place before 讯 only when a bracketed credit follows
 #: ("西和讯（通讯员…）"). The credit may follow in brackets of either width, or as "记者张三报道：".
 LEAD = re.compile(
     r"^[【\[]?(?:"
@@ -56,7 +59,7 @@ def lead_match(flat: str) -> re.Match | None:
 
 
 def lead_credit_text(match: re.Match) -> str:
-    """What a lead credits, in the lead's own words ("记者马小跳 通讯员林间", "周浩勇报道")."""
+    """What a lead credits, in the lead's own words ("记者马小跳 通讯员林间", "张三报道")."""
     if match.group(1) is not None:
         return match.group(1)
     return (match.group(2) or "").removesuffix("报道")
@@ -73,12 +76,12 @@ SPACED_BYLINE = re.compile(rf"^(?:文[/／·]?图\s*)?(?:(?:记者|通讯员)\s+
 COMMENT_BYLINE = re.compile(rf"^[□◎]({NAME})$")
 #: "（作者为某区总工会主席）" (whitespace-free).
 AUTHOR_NOTE = re.compile(r"^[（(]作者(?:为|系|是|单位).{1,80}[）)]$")
-_PHOTO_ROLE = r"(?:本报|新华社|中新社)?(?:特约)?(?:摄影记者|记者|通讯员|摄影)?"
+_PHOTO_ROLE = rf"(?:本报|{_AGENCIES})?(?:特约)?(?:摄影记者|记者|通讯员|摄影)?"
 #: "（本版照片均为本报记者钱多多摄）" (whitespace-free).
 PAGE_CREDIT = re.compile(
     rf"^[（(]本(?:版|期|组)(?:照片|图片|摄影)(?:均|都|皆)?(?:为|由|系)?{_PHOTO_ROLE}({NAME})摄[）)]$"
 )
-#: A page's photos credited to a source: "本版图片均据新华社", "（本版图片由某社提供）" (whitespace-free).
+#: A page's photos credited to a source: "本版图片均据某通讯社", "（本版图片由某社提供）" (whitespace-free).
 PAGE_SOURCE = re.compile(
     r"^[（(]?本(?:版|期|组)(?:图片|照片)(?:均|都)?(?:据|来自|由|为)[\u4e00-\u9fff]{2,12}?(?:提供)?[）)]?$"
 )
@@ -96,9 +99,10 @@ SPACED_PHOTO_CREDIT = re.compile(rf"\s[（(]?({_PHOTO_ROLE}\s*[{H}](?:\s?[{H}]){
 #: optional organisation (本报, 全媒体, 融媒体, a wire agency, or any paper, station or centre: 晚报,
 #: 某县融媒体中心). The organisation is never a person.
 _SP = r"\s*"
+_SPACED_AGENCIES = "|".join(r"\s*".join(map(re.escape, agency)) for agency in WIRE_AGENCIES) or "(?!)"
 _ORG = (
-    r"(?:本\s*报|本\s*刊|本\s*网|全\s*媒\s*体|融\s*媒\s*体|新\s*华\s*社|中\s*新\s*社"
-    r"|[\u4e00-\u9fff]{1,6}?(?:报社?|电视台|广播电视台|台|网|融媒体中心|中心))"
+    r"(?:本\s*报|本\s*刊|本\s*网|全\s*媒\s*体|融\s*媒\s*体|" + _SPACED_AGENCIES + "|"
+    r"[\u4e00-\u9fff]{1,6}?(?:报社?|电视台|广播电视台|台|网|融媒体中心|中心))"
 )
 _BYLINE_ROLE = re.compile(
     rf"(?:{_ORG}{_SP})?(?:特{_SP}约{_SP}|见{_SP}习{_SP}|首{_SP}席{_SP})?"
@@ -130,8 +134,8 @@ _NOT_BYLINE = re.compile(r"[。，；！？!?,;：:“”\d]")
 
 
 def byline_credits(text: str) -> list[Credit] | None:
-    """Credits of a byline line ("本报记者 石 磊", "□晚报记者 苏莉", "实习生 秦蓓荔 记者 江亚萍",
-    "□记者 秦颖/文", "张志嵩/图", "本报评论员"), or None when the line is not one.
+    """Credits of a byline line ("本报记者 石 磊", "□晚报记者 张三", "实习生 李四 记者 王五",
+    "□记者 赵六/文", "钱七/图", "本报评论员"), or None when the line is not one.
 
     A byline is nothing but credits: role words, organisations and names, so every piece between
     two role words must read as names. Without an organisation or a mark before it, a role word
@@ -182,7 +186,7 @@ _LAST_SENTENCE_END = re.compile(r"[。！？!?][”’」』]?(?=[^。！？!?]*
 
 
 def glued_credit(text: str) -> tuple[int, list[Credit]] | None:
-    """A byline printed after a body's last sentence on the same line ("…非常危险。 本报记者 谭遥"):
+    """A byline printed after a body's last sentence on the same line ("…注意安全。 本报记者 张三"):
     (where it starts in ``text``, its credits), or None."""
     match = _LAST_SENTENCE_END.search(text)
     if match is None:
@@ -197,7 +201,7 @@ def glued_credit(text: str) -> tuple[int, list[Credit]] | None:
 
 
 def _made_names(text: str) -> list[Credit] | None:
-    """ "秦颖/文 张志嵩/图": names each marked with what the person made, and nothing else."""
+    """ "赵六/文 钱七/图": names each marked with what the person made, and nothing else."""
     credits = []
     for token in re.split(r"\s{2,}|\s(?=[\u4e00-\u9fff]{2,4}\s*[/／])", text.strip()):
         match = _NAME_MADE.match(token.strip())
@@ -232,8 +236,8 @@ def _names_only(text: str, role: str) -> list[Credit] | None:
 
 
 #: Credit forms of other papers and agencies (whitespace-free), each naming the photographer in a
-#: group called "name" when it names one: "许晓龙摄（人民视觉）", "新华社发（郑家裕摄）",
-#: "新华社记者李鑫摄", "张三摄影报道", "株洲日报全媒体记者/刘文通讯员/颜蓉摄", "拍摄者：本报记者张方志",
+#: group called "name" when it names one: "张三摄（某某视觉）", "新华社发（李四摄）",
+#: "新华社记者王五摄", "张三摄影报道", "某某日报全媒体记者/赵六通讯员/钱七摄", "拍摄者：本报记者孙八",
 #: and sources that name none: "某中心供图", "受访者供图", "视频截图", "资料图片", "新华社发".
 _AGENCY_NOTE = r"(?:[（(][\u4e00-\u9fff]{2,10}[）)])?"
 _ROLE_OF_ORG = rf"[{H}]{{0,10}}?(?:报社?|社|台|网|中心|全媒体|融媒体)?(?:特约)?(?:摄影记者|记者|通讯员|摄影)[/／]?"
@@ -243,13 +247,15 @@ PHOTO_CREDIT_FORMS = (
     re.compile(
         rf"^[（(]?{_ORG_ROLE}(?P<name>{NAME})(?:(?:{_ROLE_OF_ORG}|[、，]){NAME}){{0,2}}摄(?:影报道|影)?[）)]?{_AGENCY_NOTE}$"
     ),
-    re.compile(rf"^(?:新华社|中新社)(?:记者)?发[（(](?:记者)?(?P<name>{NAME})(?:、{NAME})?摄[）)]$"),
+    re.compile(rf"^(?:{_AGENCIES})(?:记者)?发[（(](?:记者)?(?P<name>{NAME})(?:、{NAME})?摄[）)]$"),
     re.compile(rf"^(?:拍摄者|摄影|摄)[：:]{_ORG_ROLE}(?P<name>{NAME})$"),
-    re.compile(r"^[（(]?(?:[\u4e00-\u9fff]{2,16}?供图|视频截图|资料(?:图片|照片)|网络图片|(?:新华社|中新社)发)[）)]?$"),
+    re.compile(
+        rf"^[（(]?(?:[\u4e00-\u9fff]{{2,16}}?供图|视频截图|资料(?:图片|照片)|网络图片|(?:{_AGENCIES})发)[）)]?$"
+    ),
 )
 
 
-#: A credit printed before its caption, as photo-news boxes do: "拍摄者：本报记者 张方志" (whitespace-free).
+#: A credit printed before its caption, as photo-news boxes do: "拍摄者：本报记者 孙八" (whitespace-free).
 CREDIT_FIRST = re.compile(r"^(?:拍摄者|摄影)[：:]")
 
 
@@ -263,7 +269,7 @@ def photo_credit(flat: str) -> tuple[bool, str | None]:
             continue
         name = match.groupdict().get("name")
         if name is not None and (name.endswith("拍") or any(word in name for word in _NOT_IN_NAME)):
-            continue  # "会议拍摄" is a verb, "记者李鑫" a role and a name
+            continue  # "会议拍摄" is a verb, "记者王五" a role and a name
         return True, name
     return False, None
 
@@ -278,7 +284,7 @@ _CAPTION_SENTENCE_END = re.compile(r"[。！？!?][”’」』）)]?")
 
 def trailing_photo_credit(text: str) -> int | None:
     """Where a photo credit glued after a caption's last sentence starts in ``text`` (newlines removed,
-    spaces kept), or None: "…实现锁边“合龙”。  许晓龙摄（人民视觉）", "…铁棍山药。新华社发（徐宏星摄）"."""
+    spaces kept), or None: "…完成合龙。  张三摄（某某视觉）", "…收获山药。新华社发（李四摄）"."""
     text = text.rstrip()
     ends = [match.end() for match in _CAPTION_SENTENCE_END.finditer(text)]
     for end in reversed(ends[-3:]):
@@ -408,6 +414,6 @@ def photographer_of(credit: str) -> str | None:
     # an inline credit keeps the caption before it: the credit is what follows the last sentence end
     for mark in "。！？”」）)":
         text = text.rsplit(mark, 1)[-1]
-    text = re.sub(r"^[（(]?(?:新华社|中新社)?", "", text.strip())
+    text = re.sub(rf"^[（(]?(?:{_AGENCIES})?", "", text.strip())
     credits = parse_roles(text, "摄影")
     return credits[0].name if credits else None

@@ -31,7 +31,7 @@ class SegmentKind:
     BYLINE = "byline"  # 本报讯（…） leads, byline lines, trailing credits, (作者为…) lines
     BODY = "body"
     CAPTION = "caption"
-    PHOTO_CREDIT = "photo_credit"  # "本报记者 刘金元 摄", page credits
+    PHOTO_CREDIT = "photo_credit"  # "本报记者 钱多多 摄", page credits
     FURNITURE = "furniture"
     DOUBLED = "doubled"  # the second copy of fake-bold doubled text
     UNASSIGNED = "unassigned"
@@ -110,7 +110,7 @@ class PageDraft:
     raw_text: str  # the page's text exactly as decoded (line ends normalised to "\n")
     first_line: int = 1  # line number in the file where the page starts (1-based)
     number: str | None = None  # printed page number, e.g. "A08"
-    section: str | None = None  # e.g. "孟州新闻"
+    section: str | None = None  # e.g. "县区新闻"
     date: dt.date | None = None  # a date printed on the page
     paper: str | None = None  # a paper name printed on the page
     staff: dict[str, str] | None = None  # {"编辑": …, "校对": …, "组版": …}

@@ -15,7 +15,7 @@ path over the groups in reading order (Viterbi), minimising
 - a small pull towards the file's prevailing direction, which only breaks ties.
 
 A group of several headline-like blocks may also be split: its first part closes the story before,
-its second part opens the story after ("吴村镇 / 集中精力美环境 / 记者手记 / 姜川村200天的巨变").
+its second part opens the story after ("某镇 / 人居环境换新颜 / 记者手记 / 一个村子的变化").
 The result is written on the groups (``Group.direction``), and a split group is replaced by its two
 parts in the page's items; the assembler then follows those directions.
 """
@@ -30,7 +30,6 @@ from .blocks import Unit
 from .layout import (
     AFTER,
     BEFORE,
-    COLUMN_INTRO,
     KICKER_MAX,
     LONE_CAPTION_MAX,
     Group,
@@ -41,6 +40,7 @@ from .layout import (
     is_page_label,
     unit_headline_text,
 )
+from .profiles import COLUMN_INTROS
 from .textfix import ends_sentence, strip_ws
 
 #: A story left without a headline.
@@ -283,8 +283,8 @@ def _options(
         options.append(_Option(left=True, right=True, split=split, cost=SPLIT + AFFINITY * mismatch))
         if last:
             options.append(_Option(left=True, right=False, split=split, cost=SPLIT))
-    if len(options) > 2 and unit_headline_text(group.units[-1]) == COLUMN_INTRO:
-        # "开栏的话" opens a column: it never ends the headline of the story before it
+    if len(options) > 2 and unit_headline_text(group.units[-1]) in COLUMN_INTROS:
+        # a column intro (paper profiles) opens a column: it never ends the headline of the story before it
         options[0].cost += IDLE
         options[1].cost += IDLE
     return options
@@ -324,7 +324,7 @@ def _holds_headline(units: list[Unit]) -> bool:
     mains = [unit for unit in units if not _subheadline(unit)]
     if len(mains) >= 2:
         return True
-    return bool(mains) and (len(strip_ws(mains[0].flat)) > KICKER_MAX or mains[0].flat == COLUMN_INTRO)
+    return bool(mains) and (len(strip_ws(mains[0].flat)) > KICKER_MAX or mains[0].flat in COLUMN_INTROS)
 
 
 def _subheadline(unit: Unit) -> bool:
@@ -356,7 +356,7 @@ def _ends_paragraph(text: str) -> bool:
     return ends_sentence(text) or text.rstrip()[-1:] in "”）)》"
 
 
-#: A briefs column's label ("百字新闻", "简  讯") is this short.
+#: A briefs column's label ("简  讯", "要闻速览") is this short.
 BRIEFS_LABEL_MAX = 6
 
 

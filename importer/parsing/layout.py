@@ -17,6 +17,7 @@ from functools import cached_property
 from . import blocks as bk
 from . import credits as cr
 from .blocks import Unit
+from .profiles import COLUMN_INTROS
 from .textfix import cells, clean_headline, ends_sentence, has_sentence_punct, strip_ws, undoubled_text
 
 AFTER = "after"
@@ -29,7 +30,6 @@ HEADLINE_MAX = 48
 SUBHEADLINE_MAX = 90
 #: Page-top labels such as a section name ("要闻速递") are this short.
 LABEL_MAX = 5
-COLUMN_INTRO = "开栏的话"
 #: A caption with neither arrow nor credit is one sentence standing alone; longer text is an article.
 LONE_CAPTION_MAX = 90
 _SUB_MARKS = ("——", "—", "─", "--")
@@ -83,7 +83,7 @@ def fills_column(unit: Unit, body: Unit) -> bool:
 
 def is_cut_off(items: list[Unit | Group], index: int) -> bool:
     """Is the one-block group at ``index`` a paragraph's first line that a column break cut off from
-    the rest of it ("庄严的入队" / blank / "仪式，让新队员们…")? It stands between a story's text and
+    the rest of it ("会议还听取" / blank / "了各部门的汇报…")? It stands between a story's text and
     running text that goes on after it, it fills the column that text sets, and the story before
     it did not end with its credit (a credit closes a story, so what follows is another's)."""
     group = items[index]
@@ -115,13 +115,13 @@ def _title_only(unit: Unit) -> bool:
 
 def ends_body(text: str) -> bool:
     """Does a line end a paragraph: a sentence, a closing quote or bracket, or a credit glued after
-    the last sentence ("…非常危险。 本报记者 谭遥")?"""
+    the last sentence ("…注意安全。 本报记者 张三")?"""
     if ends_sentence(text) or text.rstrip()[-1:] in "”）)》":
         return True
     return cr.glued_credit(text) is not None
 
 
-#: How long a headline that ends in ？ or ！ may be ("小区清洁安全谁保障？"): a sentence of its own
+#: How long a headline that ends in ？ or ！ may be ("老旧小区谁来管？"): a sentence of its own
 #: that length would be a paragraph of one short question, which bodies rarely print as a block.
 QUESTION_HEADLINE_MAX = 24
 
@@ -133,7 +133,7 @@ def _asks_or_exclaims(flat: str) -> bool:
     return not any(mark in flat for mark in "：:")  # "记者：…？" is an interview's question
 
 
-#: A headline with one comma in it ("精确画像，让企业需求“被看见”") is only taken for one when it is a
+#: A headline with one comma in it ("守住底线，让群众放心") is only taken for one when it is a
 #: single short line right above another headline line or a byline: a cut-off body line looks the same.
 COMMA_HEADLINE_MAX = 20
 
@@ -158,7 +158,7 @@ def _comma_headline(unit: Unit, prev: Unit | None, nxt: Unit | None) -> bool:
     )
 
 
-#: A person's name printed alone under a headline: "杨建楠", "邹  翔", "北京朝阳区  程  立".
+#: A person's name printed alone under a headline: "张三丰", "李  四", "某市某区  王  五".
 _BARE_NAME = re.compile(
     r"^(?:[\u4e00-\u9fff]{2,3}|[\u4e00-\u9fff](?:\s+[\u4e00-\u9fff]){1,2}"
     r"|[\u4e00-\u9fff]{2,12}\s{2,}[\u4e00-\u9fff](?:\s*[\u4e00-\u9fff]){1,3})$"
@@ -206,7 +206,7 @@ class Group:
 
     @property
     def is_furniture(self) -> bool:
-        return len(strip_ws(self.text)) < 4 and self.text != COLUMN_INTRO
+        return len(strip_ws(self.text)) < 4 and self.text not in COLUMN_INTROS
 
     @property
     def simple(self) -> bool:
@@ -276,7 +276,7 @@ def build_group(units: list[Unit]) -> Group:
 
 def mark_units(units: list[Unit]) -> list[Unit | Group]:
     """Turn a page's units into a sequence where headline-like runs are :class:`Group` objects."""
-    # a bulleted item that is only a title ("◆山西将建设完善…平台" above its lead) is a headline
+    # a bulleted item that is only a title ("◆某省建设…平台" above its lead) is a headline
     for unit in units:
         if unit.kind == bk.BRIEF and _title_only(unit):
             unit.kind = bk.TEXT
@@ -344,7 +344,7 @@ _BODYISH = (bk.TEXT, bk.LEAD, bk.BRIEF, bk.TRAIL, bk.AUTHORNOTE)
 
 def is_page_label(group: Group, position: int) -> bool:
     """A short label at the very top of a page (a section name), not a headline."""
-    return position == 0 and group.simple and len(strip_ws(group.text)) <= LABEL_MAX and group.text != COLUMN_INTRO
+    return position == 0 and group.simple and len(strip_ws(group.text)) <= LABEL_MAX and group.text not in COLUMN_INTROS
 
 
 def _votes(items: list[Unit | Group]) -> tuple[int, int]:

@@ -5,7 +5,7 @@ form feed. Page texts are kept verbatim so that their concatenation is the whole
 the first marker belongs to page 1, and a trailing page holding only white space is folded into the
 page before it.
 
-Headers such as "JIAOZUO DAILY" / "B03│城区新闻2024年5月8日 星期三" / "■新闻热线：…│■编辑：石磊│校对：…"
+Headers such as "SOMECITY DAILY" / "B03│县区新闻2024年5月8日 星期三" / "■新闻热线：…│■编辑：石磊│校对：…"
 give the page number, section, date, paper and staff. They may sit in the middle of a page's text.
 """
 
@@ -15,9 +15,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-#: Chinese names of papers whose pages carry only their English masthead (product configuration: the
-#: papers this archive is built for). Any other English masthead is recognised too and kept as printed.
-KNOWN_MASTHEADS = {"JIAOZUODAILY": "焦作日报"}
+from .profiles import MASTHEADS
+
+#: Chinese names of papers whose pages carry only their English masthead come from the paper profiles
+#: (:mod:`.profiles`); any other English masthead is recognised too and kept as printed.
 #: An English masthead line ("XINXIANG DAILY", "PEOPLE'S DAILY", "MORNING POST") with white space
 #: removed: capitals ending in a word papers are named with.
 _EN_MASTHEAD = re.compile(
@@ -38,7 +39,7 @@ _SEPARATORS = "│|｜丨"
 #: A page number such as "A08" (or "第8版") standing at the start of the line or between separators.
 _PAGE_NO = re.compile(r"(?:^|[│|｜丨])([A-Z]{1,2}\d{1,2}|第\d{1,2}版)(?=[│|｜丨\u4e00-\u9fff]|$)")
 _STAFF = re.compile(r"(责任编辑|编辑|责编|校对|组版|美编|版式)[：:]\s*([\u4e00-\u9fff]{2,4})")
-#: Staff printed without colons: "编辑 孙蕾 校对 吴敏" (raw text, spaces kept).
+#: Staff printed without colons: "编辑 张三 校对 李四" (raw text, spaces kept).
 _STAFF_SPACED = re.compile(r"(责任编辑|编辑|责编|校对|组版|美编|版式)\s+([\u4e00-\u9fff]{2,4})(?=\s|$)")
 #: What any header line holds: a capital (an English masthead, a page number such as "A08"), 第 and a
 #: digit ("第8版"), a colon (staff lines), 新闻热线, or a 日报/晚报 name at its end. Every line of a page
@@ -133,7 +134,7 @@ def read_header(flat: str, info: PageInfo, text: str | None = None) -> None:
             info.section = "".join(section.split())
         return
     if kind == "paper":
-        info.paper = info.paper or KNOWN_MASTHEADS.get(flat, flat)
+        info.paper = info.paper or MASTHEADS.get(flat, flat)
     elif kind == "page":
         match = _PAGE_NO.search(flat)
         if match is None:

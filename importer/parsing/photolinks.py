@@ -1,6 +1,6 @@
 """Which article a photo illustrates, judged by how much of the caption the article's text shares.
 
-A caption names the same people, places and events as its story ("义诊活动现场" under a story
+A caption names the same people, places and events as its story ("活动现场" under a story
 about a 义诊), so the share of the caption's character bigrams found in an article's headline and
 body is high for the right story and low for the others. A photo is linked only when the best
 article clearly wins; stand-alone photo news (a photo with its own small title) stays unlinked.
