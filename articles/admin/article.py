@@ -4,37 +4,20 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from simple_history.admin import SimpleHistoryAdmin
+from django.utils.translation import gettext_lazy as _
 
 from .. import services
-from ..models import Article, ArticleCredit, ArticleStatus
+from ..models import Article, ArticleStatus, Photo
 from ..search import query_terms
-from .base import _link
+from .base import ServiceHistoryAdmin, VersionCheckedForm, _link, changed_against_stored
+from .credit import ArticleCreditInline, CreditInlinesThroughServices, credit_history_links
 from .photo import ArticlePhotoInline, PhotoInlinesThroughServices
 
 
-class ArticleCreditInline(admin.TabularInline):
-    model = ArticleCredit
-    extra = 0
-    autocomplete_fields = ["reporter"]
-    fields = ["reporter", "role", "order"]
-
-
-class ArticleAdminForm(forms.ModelForm):
-    """Carries the version the editor loaded, so a save over someone else's newer save is refused."""
-
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class ArticleAdminForm(VersionCheckedForm):
     class Meta:
         model = Article
         fields = ["headline", "kicker", "subheadline", "body", "kind", "status", "duplicate_of"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            # the stored version, also when the form shows an older state from history (a revert)
-            stored = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
-            self.fields["expected_version"].initial = stored
 
     def clean_duplicate_of(self):
         original = self.cleaned_data.get("duplicate_of")
@@ -45,27 +28,9 @@ class ArticleAdminForm(forms.ModelForm):
                 raise forms.ValidationError(str(error)) from error
         return original
 
-    def clean(self):
-        cleaned = super().clean()
-        expected = cleaned.get("expected_version")
-        if self.instance.pk and expected is not None:
-            # locked until the admin's transaction ends, so no save can slip in between check and write
-            current = (
-                Article.objects.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
-            if current is not None and current != expected:
-                raise forms.ValidationError(
-                    f"Someone else saved this article after you opened it (now version {current}, you edited "
-                    f"version {expected}). Your changes were not saved: reload the page and make them again."
-                )
-        return cleaned
-
 
 @admin.register(Article)
-class ArticleAdmin(PhotoInlinesThroughServices, SimpleHistoryAdmin):
+class ArticleAdmin(CreditInlinesThroughServices, PhotoInlinesThroughServices, ServiceHistoryAdmin):
     form = ArticleAdminForm
     list_display = ["title", "date", "page_label", "order", "kind", "status", "credit_names", "touched"]
     list_display_links = ["title"]
@@ -96,6 +61,7 @@ class ArticleAdmin(PhotoInlinesThroughServices, SimpleHistoryAdmin):
         "fingerprint",
         "created_at",
         "updated_at",
+        "credit_history",
     ]
     fieldsets = [
         (
@@ -114,6 +80,7 @@ class ArticleAdmin(PhotoInlinesThroughServices, SimpleHistoryAdmin):
             },
         ),
         ("Where", {"fields": ["issue_link", "page_link", "order"]}),
+        (_("History of credits"), {"fields": ["credit_history"], "classes": ["collapse"]}),
         (
             "Ownership",
             {
@@ -176,22 +143,9 @@ class ArticleAdmin(PhotoInlinesThroughServices, SimpleHistoryAdmin):
     def page_link(self, article: Article) -> str:
         return _link(article.page)
 
-    @staticmethod
-    def _changed_fields(form) -> dict:
-        """Fields whose submitted value differs from the stored article (a revert from history included)."""
-        stored = Article.objects.get(pk=form.instance.pk)
-        data = {}
-        for name in services.EDITABLE_ARTICLE_FIELDS:
-            if name not in form.cleaned_data:
-                continue
-            new, old = form.cleaned_data[name], getattr(stored, name)
-            if name == "duplicate_of":
-                changed = (new.pk if new else None) != stored.duplicate_of_id
-            else:
-                changed = (new or "") != (old or "")
-            if changed:
-                data[name] = new
-        return data
+    @admin.display(description=_("credits, also removed ones"))
+    def credit_history(self, article: Article) -> str:
+        return credit_history_links(article=article)
 
     def save_model(self, request, obj, form, change):
         """Saves go through ``article_update`` (version check, ownership, history), from the change form and
@@ -200,7 +154,7 @@ class ArticleAdmin(PhotoInlinesThroughServices, SimpleHistoryAdmin):
             super().save_model(request, obj, form, change)
             return
         services.article_history_baseline(article=obj)  # before the credit and photo inlines are saved
-        data = self._changed_fields(form)
+        data = changed_against_stored(form, services.EDITABLE_ARTICLE_FIELDS)
         form.article_saved = bool(data)
         if data:
             services.article_update(
@@ -208,12 +162,16 @@ class ArticleAdmin(PhotoInlinesThroughServices, SimpleHistoryAdmin):
             )
 
     def save_related(self, request, form, formsets, change):
+        """Credits were saved by the credit services (each marks the article as the editors'); photo edits
+        made here make the article the editors' too."""
         super().save_related(request, form, formsets, change)
-        if any(formset.has_changed() for formset in formsets):
-            if getattr(form, "article_saved", False):
-                services.article_refresh_search_document(article=form.instance)
-            else:
-                services.article_credits_changed(article=form.instance, user=request.user)
+        changed = [formset for formset in formsets if formset.has_changed()]
+        if not changed:
+            return
+        if getattr(form, "article_saved", False) or not any(formset.model is Photo for formset in changed):
+            services.article_refresh_search_document(article=form.instance)
+        else:
+            services.article_credits_changed(article=form.instance, user=request.user)
 
     @admin.action(description="Publish selected articles", permissions=["change"])
     def publish(self, request, queryset):

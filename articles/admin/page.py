@@ -5,12 +5,26 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
 from .. import services
 from ..models import Article, Page
-from .base import ImportedRowsInline
+from .base import ImportedRowsInline, ServiceHistoryAdmin, VersionCheckedForm, changed_against_stored
 from .photo import PagePhotoInline, PhotoInlinesThroughServices
+
+
+class PageAdminForm(VersionCheckedForm):
+    class Meta:
+        model = Page
+        fields = ["number", "section", "printed_date", "staff"]
+
+
+def page_save_through_service(request, form) -> None:
+    """A page's change form, a revert from its history and the issue's page inline all save here."""
+    data = changed_against_stored(form, services.EDITABLE_PAGE_FIELDS)
+    if data:
+        services.page_update(
+            page=form.instance, user=request.user, data=data, expected_version=form.cleaned_data.get("expected_version")
+        )
 
 
 class PageArticleInline(ImportedRowsInline):
@@ -21,7 +35,8 @@ class PageArticleInline(ImportedRowsInline):
 
 
 @admin.register(Page)
-class PageAdmin(PhotoInlinesThroughServices, SimpleHistoryAdmin):
+class PageAdmin(PhotoInlinesThroughServices, ServiceHistoryAdmin):
+    form = PageAdminForm
     list_display = ["__str__", "issue", "index", "number", "section", "article_count", "unassigned_count"]
     list_filter = ["issue__paper", "section", "issue__publication_date"]
     list_select_related = ["issue"]
@@ -34,6 +49,7 @@ class PageAdmin(PhotoInlinesThroughServices, SimpleHistoryAdmin):
         "section",
         "printed_date",
         "staff",
+        "expected_version",
         "first_line",
         "unassigned_view",
         "furniture_view",
@@ -42,9 +58,7 @@ class PageAdmin(PhotoInlinesThroughServices, SimpleHistoryAdmin):
     inlines = [PageArticleInline, PagePhotoInline]
 
     def save_model(self, request, obj, form, change):
-        services.page_update(
-            page=obj, user=request.user, data={name: form.cleaned_data[name] for name in form.changed_data}
-        )
+        page_save_through_service(request, form)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_total=Count("articles"))

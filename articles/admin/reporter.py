@@ -6,14 +6,13 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
 from .. import services
 from ..models import Reporter
-from .base import _link
+from .base import ServiceHistoryAdmin, VersionCheckedForm, _link, changed_against_stored
 
 
-class ReporterAdminForm(forms.ModelForm):
+class ReporterAdminForm(VersionCheckedForm):
     class Meta:
         model = Reporter
         fields = ["name"]
@@ -26,7 +25,7 @@ class ReporterAdminForm(forms.ModelForm):
 
 
 @admin.register(Reporter)
-class ReporterAdmin(SimpleHistoryAdmin):
+class ReporterAdmin(ServiceHistoryAdmin):
     form = ReporterAdminForm
     list_display = ["name", "credit_total", "photo_total", "created_at"]
     search_fields = ["name"]
@@ -42,10 +41,16 @@ class ReporterAdmin(SimpleHistoryAdmin):
         )
 
     def save_model(self, request, obj, form, change):
+        """A rename and a revert from history alike go through ``reporter_update`` (version check, search)."""
         if not change:
             super().save_model(request, obj, form, change)
-        elif "name" in form.changed_data:
-            services.reporter_update(reporter=obj, user=request.user, name=form.cleaned_data["name"])
+        elif changed_against_stored(form, ("name",)):
+            services.reporter_update(
+                reporter=obj,
+                user=request.user,
+                name=form.cleaned_data["name"],
+                expected_version=form.cleaned_data.get("expected_version"),
+            )
 
     @admin.display(description="credits", ordering="credits_total")
     def credit_total(self, reporter: Reporter) -> int:
