@@ -161,3 +161,18 @@ def test_a_reporter_is_credited_once_per_role(editor):
     with pytest.raises(ValueError, match="already credited"):
         services.credit_create(article=credit.article, reporter=credit.reporter, role="记者", user=editor)
     assert ArticleCredit.objects.filter(article=credit.article).count() == 1
+
+
+def test_the_migration_repairs_text_saved_with_crlf():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("articles.migrations.0007_line_ends_normalised")
+    article = ArticleFactory(body="甲\r\n\r\n乙\r丙", headline="标\r\n题")
+    page = PageFactory(raw_text="原文\r\n保持原样\r\n", section="要\r\n闻")
+    migration.normalise(apps, None)
+    article.refresh_from_db()
+    page.refresh_from_db()
+    assert (article.body, article.headline) == ("甲\n\n乙\n丙", "标\n题")
+    assert page.section == "要\n闻" and page.raw_text == "原文\r\n保持原样\r\n"
