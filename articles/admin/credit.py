@@ -59,18 +59,23 @@ class CreditInlinesThroughServices:
 
 def credit_history_links(*, article: Article) -> str:
     """Every credit the article has had, removed ones included, each linked to its history (to revert it)."""
-    history = ArticleCredit.history.filter(article_id=article.pk).select_related("reporter").order_by("-history_id")
-    latest = {}
-    for record in history:
-        latest.setdefault(record.id, record)
-    if not latest:
+    rows = {
+        credit.pk: (f"{credit.role} {credit.reporter}", _("current"))
+        for credit in ArticleCredit.objects.filter(article=article).select_related("reporter")
+    }
+    removed = ArticleCredit.history.filter(article_id=article.pk, history_type="-").exclude(id__in=list(rows))
+    for record in removed.select_related("reporter").order_by("history_id"):
+        rows[record.id] = (f"{record.role} {record.reporter}", _("removed"))
+    if not rows:
         return "—"
-    rows = []
-    for credit_id, record in sorted(latest.items()):
-        state = _("removed") if record.history_type == "-" else _("current")
-        url = reverse("admin:articles_articlecredit_history", args=[credit_id])
-        rows.append((url, f"{record.role} {record.reporter}", state))
-    return format_html_join("", '<div><a href="{}">{}</a> ({})</div>', rows)
+    return format_html_join(
+        "",
+        '<div><a href="{}">{}</a> ({})</div>',
+        (
+            (reverse("admin:articles_articlecredit_history", args=[pk]), label, state)
+            for pk, (label, state) in sorted(rows.items())
+        ),
+    )
 
 
 class ArticleCreditAdminForm(forms.ModelForm):

@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import CharField, TextField
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
+from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\u3000]*\n")
@@ -64,6 +65,8 @@ class ParagraphDiffContextHelper(HistoricalRecordContextHelper):
 
     def stringify_delta_change_values(self, change, old, new) -> tuple[SafeString, SafeString]:
         def text(value: Any) -> str:
+            if value is None or (isinstance(value, DeletedObject) and value.pk is None):
+                return "—"  # simple-history shows an empty foreign key as "Deleted … (pk=None)"
             if isinstance(value, list):
                 return f"[{', '.join(map(str, value))}]"
             return str(value)
