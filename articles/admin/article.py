@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import services
 from ..models import Article, ArticleStatus, Photo
 from ..search import query_terms
-from .base import ServiceHistoryAdmin, VersionCheckedForm, _link, changed_against_stored
+from .base import ServiceHistoryAdmin, VersionCheckedForm, _link, admin_change_reason, changed_against_stored
 from .credit import ArticleCreditInline, CreditInlinesThroughServices, credit_history_links
 from .photo import ArticlePhotoInline, PhotoInlinesThroughServices
 
@@ -158,7 +158,11 @@ class ArticleAdmin(CreditInlinesThroughServices, PhotoInlinesThroughServices, Se
         form.article_saved = bool(data)
         if data:
             services.article_update(
-                article=obj, user=request.user, data=data, expected_version=form.cleaned_data.get("expected_version")
+                article=obj,
+                user=request.user,
+                data=data,
+                expected_version=form.cleaned_data.get("expected_version"),
+                change_reason=admin_change_reason(request),
             )
 
     def save_related(self, request, form, formsets, change):

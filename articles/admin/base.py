@@ -101,6 +101,12 @@ def changed_against_stored(form: forms.ModelForm, fields: frozenset[str] | tuple
     return data
 
 
+def admin_change_reason(request) -> str:
+    """ "reverted from history" for a save from a history record's form, else the services' default."""
+    match = getattr(request, "resolver_match", None)
+    return "reverted from history" if match and (match.url_name or "").endswith("_simple_history") else ""
+
+
 class ServiceHistoryAdmin(SimpleHistoryAdmin):
     """History with full-text (paragraph-level) diffs; a revert runs in one transaction, as a change form does,
     and saves through the model admin's ``save_model`` (its service)."""

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import services
 from ..models import Article, ArticleCredit
-from .base import ServiceHistoryAdmin, _link, changed_against_stored
+from .base import ServiceHistoryAdmin, _link, admin_change_reason, changed_against_stored
 
 
 class ArticleCreditInline(admin.TabularInline):
@@ -123,7 +123,9 @@ class ArticleCreditAdmin(ServiceHistoryAdmin):
         if ArticleCredit.objects.filter(pk=obj.pk).exists():
             data = changed_against_stored(form, services.EDITABLE_CREDIT_FIELDS)
             if data:
-                services.credit_update(credit=obj, user=request.user, data=data, change_reason="reverted or edited")
+                services.credit_update(
+                    credit=obj, user=request.user, data=data, change_reason=admin_change_reason(request)
+                )
             return
         services.credit_create(
             article=Article.objects.get(pk=obj.article_id),
@@ -132,7 +134,7 @@ class ArticleCreditAdmin(ServiceHistoryAdmin):
             order=form.cleaned_data.get("order") or 0,
             user=request.user,
             credit_id=obj.pk,
-            change_reason="restored from history",
+            change_reason=admin_change_reason(request) or "credit added",
         )
 
     def delete_model(self, request, obj):

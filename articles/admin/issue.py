@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import services
 from ..models import Issue, Page
-from .base import ServiceHistoryAdmin, VersionCheckedForm, changed_against_stored
+from .base import ServiceHistoryAdmin, VersionCheckedForm, admin_change_reason, changed_against_stored
 from .page import PageAdminForm, page_save_through_service
 
 
@@ -75,7 +75,11 @@ class IssueAdmin(ServiceHistoryAdmin):
         data = changed_against_stored(form, services.EDITABLE_ISSUE_FIELDS)
         if data:
             services.issue_update(
-                issue=obj, user=request.user, data=data, expected_version=form.cleaned_data.get("expected_version")
+                issue=obj,
+                user=request.user,
+                data=data,
+                expected_version=form.cleaned_data.get("expected_version"),
+                change_reason=admin_change_reason(request),
             )
 
     def save_formset(self, request, form, formset, change):

@@ -8,7 +8,13 @@ from django.utils.html import format_html, format_html_join
 
 from .. import services
 from ..models import Article, Page
-from .base import ImportedRowsInline, ServiceHistoryAdmin, VersionCheckedForm, changed_against_stored
+from .base import (
+    ImportedRowsInline,
+    ServiceHistoryAdmin,
+    VersionCheckedForm,
+    admin_change_reason,
+    changed_against_stored,
+)
 from .photo import PagePhotoInline, PhotoInlinesThroughServices
 
 
@@ -23,7 +29,11 @@ def page_save_through_service(request, form) -> None:
     data = changed_against_stored(form, services.EDITABLE_PAGE_FIELDS)
     if data:
         services.page_update(
-            page=form.instance, user=request.user, data=data, expected_version=form.cleaned_data.get("expected_version")
+            page=form.instance,
+            user=request.user,
+            data=data,
+            expected_version=form.cleaned_data.get("expected_version"),
+            change_reason=admin_change_reason(request),
         )
 
 

@@ -7,7 +7,13 @@ from django.contrib import admin
 
 from .. import services
 from ..models import Photo
-from .base import ImportedRowsInline, ServiceHistoryAdmin, VersionCheckedForm, changed_against_stored
+from .base import (
+    ImportedRowsInline,
+    ServiceHistoryAdmin,
+    VersionCheckedForm,
+    admin_change_reason,
+    changed_against_stored,
+)
 
 
 class PhotoAdminForm(VersionCheckedForm):
@@ -95,5 +101,9 @@ class PhotoAdmin(ServiceHistoryAdmin):
         data = changed_against_stored(form, services.EDITABLE_PHOTO_FIELDS)
         if data:
             services.photo_update(
-                photo=obj, user=request.user, data=data, expected_version=form.cleaned_data.get("expected_version")
+                photo=obj,
+                user=request.user,
+                data=data,
+                expected_version=form.cleaned_data.get("expected_version"),
+                change_reason=admin_change_reason(request),
             )

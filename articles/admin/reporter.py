@@ -9,7 +9,7 @@ from django.utils.html import format_html_join
 
 from .. import services
 from ..models import Reporter
-from .base import ServiceHistoryAdmin, VersionCheckedForm, _link, changed_against_stored
+from .base import ServiceHistoryAdmin, VersionCheckedForm, _link, admin_change_reason, changed_against_stored
 
 
 class ReporterAdminForm(VersionCheckedForm):
@@ -49,6 +49,7 @@ class ReporterAdmin(ServiceHistoryAdmin):
                 reporter=obj,
                 user=request.user,
                 name=form.cleaned_data["name"],
+                change_reason=admin_change_reason(request),
                 expected_version=form.cleaned_data.get("expected_version"),
             )
 

@@ -119,6 +119,7 @@ def test_revert_from_history_really_restores(editor_browser, editor, make, field
     assert getattr(obj, field) == old and obj.version == 3
     latest = obj.history.latest()
     assert getattr(latest, field) == old and latest.history_user == editor
+    assert latest.history_change_reason == "reverted from history"
 
 
 def test_a_stale_revert_is_refused(editor_browser):
