@@ -95,7 +95,7 @@ def changed_against_stored(form: forms.ModelForm, fields: frozenset[str] | tuple
         elif isinstance(new, str) or isinstance(old, str):
             changed = normalised_value(new or "") != normalised_value(old or "")
         else:
-            changed = new != old
+            changed = normalised_value(new) != normalised_value(old)
         if changed:
             data[name] = new
     return data

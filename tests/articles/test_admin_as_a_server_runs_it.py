@@ -88,6 +88,8 @@ def test_reverting_other_models_from_history(editor_browser, editor, make, write
     write(obj, editor)
     imported = obj.history.order_by("history_id").first()
     assert getattr(imported, field) == old
+    history = editor_browser.get(reverse(f"admin:articles_{obj._meta.model_name}_history", args=[obj.pk]))
+    assert history.status_code == 200 and editor.username in history.content.decode()
     response = revert(editor_browser, _revert_url(obj, imported))
     assert response.status_code == 302, response.content.decode()[:2000]
     obj.refresh_from_db()
