@@ -81,3 +81,24 @@ def test_two_editors_save_the_same_photo(live_server, browser_page, editor_with_
     first.wait_for_selector(".messagelist")
     stored = Photo.objects.get(pk=photo.pk)
     assert (stored.caption, stored.version) == ("原图说", 3)
+
+
+def test_an_unknown_issue_is_given_its_paper_and_date(live_server, browser_page, editor_with_password):  # noqa: F811
+    from articles.models import Issue, Page
+    from tests.factories import IssueFactory, PageFactory
+
+    issue = IssueFactory(paper="", publication_date=None)
+    page_row = PageFactory(issue=issue, section="导入的版名")
+    page = browser_page
+    _log_in(page, live_server, editor_with_password)
+    page.goto(f"{live_server.url}/admin/articles/issue/{issue.pk}/change/")
+    page.fill("#id_paper", "焦作日报")
+    page.fill("#id_publication_date", "2023-03-07")
+    page.fill("#id_pages-0-section", "编辑改的版名")
+    page.screenshot(path=str(ARTIFACTS / "admin-issue-change.png"), full_page=True)
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist")
+    stored = Issue.objects.get(pk=issue.pk)
+    assert (stored.paper, str(stored.publication_date), stored.version) == ("焦作日报", "2023-03-07", 2)
+    corrected = Page.objects.get(pk=page_row.pk)
+    assert corrected.section == "编辑改的版名" and corrected.edited_at is not None and corrected.version == 2
