@@ -102,7 +102,7 @@ def changed_against_stored(form: forms.ModelForm, fields: frozenset[str] | tuple
 
 
 def admin_change_reason(request) -> str:
-    """ "reverted from history" for a save from a history record's form, else the services' default."""
+    """The change reason of a save from a history record's form ("reverted from history"); else the default."""
     match = getattr(request, "resolver_match", None)
     return "reverted from history" if match and (match.url_name or "").endswith("_simple_history") else ""
 

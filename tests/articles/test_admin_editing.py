@@ -275,3 +275,18 @@ def test_reporter_rename_refuses_a_stale_version(editor_browser):
     response = editor_browser.post(change_url(reporter), stale)
     assert response.status_code == 200
     assert Reporter.objects.get(pk=reporter.pk).name == "先改的名字"
+
+
+def test_paragraph_diff_keeps_every_paragraph_in_reading_order():
+    from articles.admin.history import paragraph_diff
+
+    old = "甲段\n\n乙段\n\n丙段"
+    new = "甲段\n\n乙段改\n\n丙段\n\n丁段"
+    assert paragraph_diff(old, new) == [
+        ("same", "甲段"),
+        ("removed", "乙段"),
+        ("added", "乙段改"),
+        ("same", "丙段"),
+        ("added", "丁段"),
+    ]
+    assert paragraph_diff("", "新") == [("added", "新")]
