@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .locks import issue_owned_lock
 from .models import Article, ArticleCredit, ArticleStatus, Issue, Page, Photo, Reporter
 from .search import query_terms
 
@@ -106,13 +107,13 @@ class ArticleAdminForm(forms.ModelForm):
         expected = cleaned.get("expected_version")
         if self.instance.pk and expected is not None:
             # locked until the admin's transaction ends, so no save can slip in between check and write
-            current = (
-                Article.objects.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
-            if current is not None and current != expected:
+            # (its issue first: the lock order of every write, see articles.locks)
+            try:
+                [locked] = issue_owned_lock(model=Article, pks=[self.instance.pk])
+            except Article.DoesNotExist as error:
+                raise forms.ValidationError(str(error)) from error
+            current = locked.version
+            if current != expected:
                 raise forms.ValidationError(
                     f"Someone else saved this article after you opened it (now version {current}, you edited "
                     f"version {expected}). Your changes were not saved: reload the page and make them again."

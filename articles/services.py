@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from importer.parsing.tokens import article_search_tokens
 
+from .locks import issue_owned_lock
 from .models import Article, ArticleCredit, ArticleStatus, Page, Photo, Reporter
 from .search import build_search_document
 
@@ -112,7 +113,7 @@ def article_update(
     unknown = set(data) - EDITABLE_ARTICLE_FIELDS
     if unknown:
         raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
-    current = Article.objects.select_for_update().select_related("issue").get(pk=article.pk)
+    [current] = issue_owned_lock(model=Article, pks=[article.pk])
     if expected_version is not None and current.version != expected_version:
         raise ConcurrentEditError(current, expected_version)
     if "duplicate_of" in data and data["duplicate_of"] is not None:
@@ -153,8 +154,10 @@ def article_verify(*, articles: Iterable[Article], user: AbstractBaseUser) -> in
     """Mark articles as checked by an editor: imports will not re-segment them any more."""
     now = timezone.now()
     count = 0
+    articles = list(articles)
+    locked = {a.pk: a for a in issue_owned_lock(model=Article, pks=[a.pk for a in articles])}
     for article in articles:
-        current = Article.objects.select_for_update().select_related("issue").get(pk=article.pk)
+        current = locked[article.pk]
         history_baseline(objects=[current])
         current.verified_by = user
         current.verified_at = now
@@ -194,7 +197,7 @@ def photo_update(*, photo: Photo, user: AbstractBaseUser | None, data: dict[str,
     unknown = set(data) - allowed
     if unknown:
         raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
-    stored = Photo.objects.select_for_update().select_related("issue").get(pk=photo.pk)
+    [stored] = issue_owned_lock(model=Photo, pks=[photo.pk])
     history_baseline(objects=[stored])
     previous_article_id = stored.article_id
     for name, value in data.items():
@@ -221,7 +224,7 @@ def page_update(*, page: Page, user: AbstractBaseUser | None, data: dict[str, An
         raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
     if not data:
         return page
-    stored = Page.objects.select_for_update().select_related("issue").get(pk=page.pk)
+    [stored] = issue_owned_lock(model=Page, pks=[page.pk])
     history_baseline(objects=[stored])
     for name, value in data.items():
         setattr(stored, name, value if value is not None or name == "printed_date" else "")
@@ -244,7 +247,8 @@ def reporter_clean_name(name: str) -> str:
 @transaction.atomic
 def reporter_update(*, reporter: Reporter, user: AbstractBaseUser | None, name: str) -> Reporter:
     """Rename a reporter; the search documents of their articles follow."""
-    stored = Reporter.objects.select_for_update().get(pk=reporter.pk)
+    # no key changes: a rename must not block imports inserting credits of this reporter meanwhile
+    stored = Reporter.objects.select_for_update(no_key=True).get(pk=reporter.pk)
     history_baseline(objects=[stored])
     stored.name = reporter_clean_name(name)
     stored._change_reason = "renamed"

@@ -366,7 +366,9 @@ def _import_new(draft: IssueDraft) -> IssueImportResult:
 def _reimport(issue: Issue, draft: IssueDraft) -> IssueImportResult:
     """Re-segment an imported issue, leaving everything editors own as they left it.
 
-    Kept exactly as they are: articles an editor changed or verified (with
+    The caller holds the issue row's lock; the issue's articles and then its photos are locked next, in id
+    order, the order editors' saves take them too (``articles.locks``), so a save waits for a re-import
+    instead of deadlocking with it. Kept exactly as they are: articles an editor changed or verified (with
     their credits and photos), photos an editor changed, and the printed number, section, date and staff of
     pages an editor corrected. Untouched articles and photos the new draft still holds keep their ids and are
     rewritten in place; the rest is deleted and written again from the draft (history records the
@@ -380,8 +382,12 @@ def _reimport(issue: Issue, draft: IssueDraft) -> IssueImportResult:
     issue.encoding = draft.encoding
     issue.save(update_fields=["paper", "publication_date", "edition", "encoding"])
 
-    stored = list(Article.objects.filter(issue=issue).select_related("page").order_by("pk"))
-    stored_photos = list(Photo.objects.filter(issue=issue).select_related("page").order_by("pk"))
+    stored = list(
+        Article.objects.select_for_update(of=("self",)).filter(issue=issue).select_related("page").order_by("pk")
+    )
+    stored_photos = list(
+        Photo.objects.select_for_update(of=("self",)).filter(issue=issue).select_related("page").order_by("pk")
+    )
     match = reimport_match(draft=draft, articles=stored, photos=stored_photos)
     gone_ids = {a.pk for a in match.gone}
     # an editor's photo of an article that is re-segmented follows it to the draft's article it illustrates
