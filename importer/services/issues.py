@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from articles.models import Article, ArticleCredit, ArticleStatus, Issue, Page, Photo, Reporter
@@ -388,7 +388,13 @@ def _reimport(issue: Issue, draft: IssueDraft) -> IssueImportResult:
     stored_photos = list(
         Photo.objects.select_for_update(of=("self",)).filter(issue=issue).select_related("page").order_by("pk")
     )
-    match = reimport_match(draft=draft, articles=stored, photos=stored_photos)
+    # first copies that editors' copies point at (from any issue): never deleted under them
+    copy_targets = set(
+        Article.objects.filter(duplicate_of__issue=issue)
+        .filter(Q(edited_at__isnull=False) | Q(verified_at__isnull=False))
+        .values_list("duplicate_of_id", flat=True)
+    )
+    match = reimport_match(draft=draft, articles=stored, photos=stored_photos, copy_targets=copy_targets)
     gone_ids = {a.pk for a in match.gone}
     # an editor's photo of an article that is re-segmented follows it to the draft's article it illustrates
     relink = {photo.pk: place for place, photo in match.owned_photo_places.items() if photo.article_id in gone_ids}

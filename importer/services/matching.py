@@ -89,8 +89,12 @@ class ReimportMatch:
     copy_targets: set[int] = field(default_factory=set)
 
 
-def reimport_match(*, draft: IssueDraft, articles: list[Article], photos: list[Photo]) -> ReimportMatch:
+def reimport_match(
+    *, draft: IssueDraft, articles: list[Article], photos: list[Photo], copy_targets: set[int]
+) -> ReimportMatch:
     """Match the stored articles and photos of an issue (with ``page`` loaded) to its new draft.
+
+    ``copy_targets`` are the ids of the issue's articles that editors' copies (of any issue) point at.
 
     Articles are the same when their text is (same fingerprint); among several with one fingerprint (an
     article printed twice, articles without body text) identical spans decide first, then editors' articles
@@ -98,7 +102,7 @@ def reimport_match(*, draft: IssueDraft, articles: list[Article], photos: list[P
     conflict while its text is published again. Photos are the same when their captions start at the same
     place of the raw text.
     """
-    match = ReimportMatch()
+    match = ReimportMatch(copy_targets=copy_targets)
     spans = article_spans(draft)
     drafts_by_fingerprint: dict[str, list[Place]] = defaultdict(list)
     for page in draft.pages:
@@ -138,11 +142,6 @@ def reimport_match(*, draft: IssueDraft, articles: list[Article], photos: list[P
                 free.remove(place)
 
     matched_ids = {a.pk for a in match.articles.values()}
-    copy_targets: dict[int, list[int]] = defaultdict(list)
-    for article in articles:
-        if article.is_touched and article.duplicate_of_id is not None:
-            copy_targets[article.duplicate_of_id].append(article.pk)
-    match.copy_targets = set(copy_targets)
     for article in articles:
         if article.pk in matched_ids:
             continue

@@ -193,6 +193,22 @@ def test_a_copy_keeps_its_first_copy_when_that_is_resegmented(editor, monkeypatc
     assert new.status == ArticleStatus.DRAFT
 
 
+def test_a_copy_in_another_issue_keeps_its_first_copy_when_that_is_resegmented(editor, monkeypatch):
+    """An editor marks an article of one issue as a reprint of another issue's article: re-importing the
+    first issue does not delete the article the copy points at (the copy would turn public)."""
+    run(str(SEEDS[3]), str(SEEDS[4]))
+    first_issue, other_issue = Issue.objects.order_by("pk")
+    original = singles(first_issue)[0]
+    copy = singles(other_issue)[0]
+    article_services.article_mark_duplicate(article=copy, original=original, user=editor)
+    resegment(monkeypatch, lambda draft: rewrite(draft, {original.fingerprint}))
+
+    out = run(str(SEEDS[3]), str(SEEDS[4]), "--force")
+    copy.refresh_from_db()
+    assert copy.duplicate_of_id == original.pk
+    assert f"conflict: article {original.pk} " in out
+
+
 def test_changed_credits_of_an_untouched_article_are_rewritten_in_place(monkeypatch):
     run(str(SEEDS[0]))
     article = Article.objects.filter(credits__isnull=False).order_by("pk").first()
