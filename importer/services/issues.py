@@ -396,8 +396,6 @@ def _reimport(issue: Issue, draft: IssueDraft) -> IssueImportResult:
     )
     match = reimport_match(draft=draft, articles=stored, photos=stored_photos, copy_targets=copy_targets)
     gone_ids = {a.pk for a in match.gone}
-    # an editor's photo of an article that is re-segmented follows it to the draft's article it illustrates
-    relink = {photo.pk: place for place, photo in match.owned_photo_places.items() if photo.article_id in gone_ids}
     Photo.objects.filter(pk__in=[p.pk for p in match.gone_photos]).delete()
     Article.objects.filter(pk__in=gone_ids).delete()
 
@@ -419,13 +417,9 @@ def _reimport(issue: Issue, draft: IssueDraft) -> IssueImportResult:
             setattr(page, name, value)
     counts["pages"] += len(new_pages)
     written = _write_pages_content(issue, draft, pages, counts, match=match, new_pages=new_pages)
-    page_drafts = {p.index: p for p in draft.pages}
-    for photo_id, (page_index, order) in relink.items():
-        photo_draft = page_drafts[page_index].photos[order]
-        illustrates = None
-        if photo_draft.article is not None:
-            illustrates = written.by_place.get((photo_draft.article_page or page_index, photo_draft.article))
-        Photo.objects.filter(pk=photo_id).update(article=illustrates)
+    # an editor's photo of an article that was re-segmented goes with what replaced it
+    for photo_id, place in match.relink.items():
+        Photo.objects.filter(pk=photo_id).update(article=written.by_place.get(place) if place else None)
 
     pinned_ids = {a.pk for a in match.pinned}
     keep_pages = {p.index for p in draft.pages} | {a.page.index for a in stored if a.is_touched or a.pk in pinned_ids}

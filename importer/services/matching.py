@@ -56,8 +56,9 @@ def _intervals(home: int, spans: Iterable[list]) -> list[tuple[int, int, int]]:
     return [(span[3] if len(span) > 3 else home, span[1], span[2]) for span in spans]
 
 
-def _overlaps(a: list[tuple[int, int, int]], b: list[tuple[int, int, int]]) -> bool:
-    return any(pa == pb and sa < eb and sb < ea for pa, sa, ea in a for pb, sb, eb in b)
+def _overlap(a: list[tuple[int, int, int]], b: list[tuple[int, int, int]]) -> int:
+    """How many characters two sets of intervals share."""
+    return sum(max(0, min(ea, eb) - max(sa, sb)) for pa, sa, ea in a for pb, sb, eb in b if pa == pb)
 
 
 def _start(spans: list[list]) -> int:
@@ -87,6 +88,8 @@ class ReimportMatch:
     gone_photos: list[Photo] = field(default_factory=list)
     #: ids of the first copies editors' copies point at: they stay first copies
     copy_targets: set[int] = field(default_factory=set)
+    #: editors' photos whose article is deleted (re-segmented) -> the draft article they go with (None: none)
+    relink: dict[int, Place | None] = field(default_factory=dict)
 
 
 def reimport_match(
@@ -159,27 +162,75 @@ def reimport_match(
         if place in match.articles:
             continue
         mine = _intervals(place[0], place_spans)
-        overlapping = [a for a, theirs in guarded if _overlaps(mine, theirs)]
+        overlapping = [a for a, theirs in guarded if _overlap(mine, theirs)]
         if overlapping:
             match.review[place] = overlapping
 
     owned_article_ids = {a.pk for a in articles if a.is_touched} | {a.pk for a in match.pinned}
-    stored_photos: dict[tuple, list[Photo]] = defaultdict(list)
-    for photo in photos:
-        stored_photos[photo_key(photo.page.index, photo.source_spans, photo.caption)].append(photo)
-    for page in draft.pages:
-        spans_of_photos = photo_spans(page)
-        for order, photo_draft in enumerate(page.photos):
-            candidates = stored_photos.get(photo_key(page.index, spans_of_photos.get(order, []), photo_draft.caption))
-            if not candidates:
-                continue
-            photo = candidates.pop(0)
-            if photo.edited_at is not None or photo.article_id in owned_article_ids:
-                match.owned_photo_places[(page.index, order)] = photo
-            else:
-                match.photos[(page.index, order)] = photo
+    for place, photo in _pair_photos(draft, photos).items():
+        if photo.edited_at is not None or photo.article_id in owned_article_ids:
+            match.owned_photo_places[place] = photo
+        else:
+            match.photos[place] = photo
     placed = {p.pk for p in match.photos.values()} | {p.pk for p in match.owned_photo_places.values()}
     match.gone_photos = [
         p for p in photos if p.pk not in placed and p.edited_at is None and p.article_id not in owned_article_ids
     ]
+    _relink_editors_photos(match, draft, spans, photos)
     return match
+
+
+def _pair_photos(draft: IssueDraft, photos: list[Photo]) -> dict[Place, Photo]:
+    """Draft photo place -> the stored photo it is: the caption starts at the same place of the raw text,
+    or else (the new segmenter moved the caption's start) the caption spans overlap most on that page."""
+    by_key: dict[tuple, list[Photo]] = defaultdict(list)
+    for photo in photos:
+        by_key[photo_key(photo.page.index, photo.source_spans, photo.caption)].append(photo)
+    paired: dict[Place, Photo] = {}
+    unpaired: dict[Place, list[tuple[int, int, int]]] = {}
+    for page in draft.pages:
+        spans_of_photos = photo_spans(page)
+        for order, photo_draft in enumerate(page.photos):
+            place_spans = spans_of_photos.get(order, [])
+            candidates = by_key.get(photo_key(page.index, place_spans, photo_draft.caption))
+            if candidates:
+                paired[(page.index, order)] = candidates.pop(0)
+            else:
+                unpaired[(page.index, order)] = _intervals(page.index, place_spans)
+    left = [photo for group in by_key.values() for photo in group]
+    pairs = sorted(
+        (-shared, photo.pk, place)
+        for photo in left
+        for place, mine in unpaired.items()
+        if (shared := _overlap(mine, _intervals(photo.page.index, photo.source_spans)))
+    )
+    taken: set[int] = set()
+    for _, pk, place in pairs:
+        if pk not in taken and place not in paired:
+            paired[place] = next(photo for photo in left if photo.pk == pk)
+            taken.add(pk)
+    return paired
+
+
+def _relink_editors_photos(
+    match: ReimportMatch, draft: IssueDraft, spans: dict[Place, list[list]], photos: list[Photo]
+) -> None:
+    """An editor's photo of an article the re-import deletes goes with what replaces that article: the
+    draft article its caption illustrates, or else the draft article over most of the old article's text."""
+    gone = {a.pk: a for a in match.gone}
+    places = {photo.pk: place for place, photo in match.owned_photo_places.items()}
+    pages = {page.index: page for page in draft.pages}
+    for photo in photos:
+        if photo.edited_at is None or photo.article_id not in gone:
+            continue
+        if photo.pk in places:
+            page_index, order = places[photo.pk]
+            photo_draft = pages[page_index].photos[order]
+            if photo_draft.article is not None:
+                match.relink[photo.pk] = (photo_draft.article_page or page_index, photo_draft.article)
+                continue
+        old = gone[photo.article_id]
+        theirs = _intervals(old.page.index, old.source_spans)
+        shared = {place: _overlap(_intervals(place[0], place_spans), theirs) for place, place_spans in spans.items()}
+        best = max(shared, key=lambda place: shared[place], default=None)
+        match.relink[photo.pk] = best if best is not None and shared[best] else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from io import StringIO
 
 import pytest
@@ -16,7 +17,7 @@ from django.core.management import call_command
 
 from articles import services as article_services
 from articles.models import Article, ArticleCredit, ArticleStatus, Issue, Photo
-from importer.parsing import IssueDraft, text_fingerprint
+from importer.parsing import IssueDraft, SegmentKind, text_fingerprint
 from tests.conftest import SEEDS, SEEDS_DIR
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +155,71 @@ def test_an_edited_photo_follows_its_article_when_that_is_resegmented(editor, mo
     stored = Photo.objects.get(pk=photo.pk)
     assert stored.article is not None and stored.article.fingerprint == changed[old_article.fingerprint]
     assert stored.caption == "编辑改过的图说"
+
+
+def move_caption(draft: IssueDraft, photo: Photo) -> None:
+    """The new segmenter starts the photo's caption one character later."""
+    page = next(p for p in draft.pages if p.index == photo.page.index)
+    page.segments = [
+        replace(s, start=s.start + 1) if s.photo == photo.order and s.kind in SegmentKind.PHOTO_KINDS else s
+        for s in page.segments
+    ]
+
+
+def drop_photo(draft: IssueDraft, photo: Photo) -> None:
+    """The new segmenter no longer finds the photo (the page's last one): its caption is unassigned."""
+    page = next(p for p in draft.pages if p.index == photo.page.index)
+    assert photo.order == len(page.photos) - 1
+    page.photos.pop()
+    page.segments = [replace(s, photo=None, kind="unassigned") if s.photo == photo.order else s for s in page.segments]
+
+
+def test_a_photo_whose_caption_moved_keeps_its_id(monkeypatch):
+    run(str(SEEDS[0]))
+    photo = Photo.objects.order_by("pk").first()
+    count = Photo.objects.count()
+    resegment(monkeypatch, lambda draft: move_caption(draft, photo))
+    run(str(SEEDS[0]), "--force")
+    stored = Photo.objects.get(pk=photo.pk)
+    assert min(span[1] for span in stored.source_spans) == min(span[1] for span in photo.source_spans) + 1
+    assert Photo.objects.count() == count
+
+
+def test_an_edited_photo_whose_caption_moved_follows_its_resegmented_article(editor, monkeypatch):
+    run(str(SEEDS[0]))
+    photo = Photo.objects.exclude(article=None).order_by("pk").first()
+    old_article = photo.article
+    article_services.photo_update(photo=photo, user=editor, data={"caption": "编辑改过的图说"})
+    count = Photo.objects.count()
+    changed: dict[str, str] = {}
+
+    def change(draft: IssueDraft) -> None:
+        move_caption(draft, photo)
+        changed.update(rewrite(draft, {old_article.fingerprint}))
+
+    resegment(monkeypatch, change)
+    run(str(SEEDS[0]), "--force")
+    stored = Photo.objects.get(pk=photo.pk)
+    assert stored.article.fingerprint == changed[old_article.fingerprint]
+    assert (stored.caption, stored.source_spans) == ("编辑改过的图说", photo.source_spans)
+    assert Photo.objects.count() == count, "the draft's copy of the editor's photo is not written again"
+
+
+def test_an_edited_photo_the_new_segmenter_misses_goes_with_the_text_of_its_article(editor, monkeypatch):
+    run(str(SEEDS[0]))
+    photo = next(p for p in Photo.objects.exclude(article=None).order_by("pk") if p.order == p.page.photos.count() - 1)
+    old_article = photo.article
+    article_services.photo_update(photo=photo, user=editor, data={"caption": "编辑改过的图说"})
+    changed: dict[str, str] = {}
+
+    def change(draft: IssueDraft) -> None:
+        drop_photo(draft, photo)
+        changed.update(rewrite(draft, {old_article.fingerprint}))
+
+    resegment(monkeypatch, change)
+    run(str(SEEDS[0]), "--force")
+    stored = Photo.objects.get(pk=photo.pk)
+    assert stored.article is not None and stored.article.fingerprint == changed[old_article.fingerprint]
 
 
 def test_a_resegmentation_conflict_is_reported_and_publishes_no_second_copy(editor, monkeypatch):
