@@ -197,9 +197,10 @@ def _write_pages_content(
     for article, original in copies:
         target = issue_order[original] if 0 <= original < len(issue_order) else None
         if target is not None and target.is_touched and target.duplicate_of_id is not None:
-            target = target.duplicate_of  # an editor made it a copy: point at the first copy they chose
+            # an editor made the printed first copy a copy itself: point at the first copy they chose
+            article.duplicate_of_id = target.duplicate_of_id
         # a later copy points at a first copy: one written here, or one an editor kept as a first copy
-        if target is not None and (id(target) in first_copies or (target.is_touched and not target.duplicate_of_id)):
+        elif target is not None and (id(target) in first_copies or target.is_touched):
             article.duplicate_of = target
     counts["articles"] += len(created)
 

@@ -133,6 +133,22 @@ def test_a_duplicate_mark_survives_a_forced_reimport(editor):
     assert not Article.objects.public().filter(fingerprint=copy.fingerprint).exists()
 
 
+def test_both_printings_an_editor_marked_duplicates_of_another_article_stay_copies(editor):
+    """Seed 002 prints an article twice; an editor marks both printings duplicates of another article:
+    after the re-import neither printing is public again."""
+    run(str(SEEDS[2]))
+    printed = Article.objects.exclude(duplicate_of=None).order_by("pk").first()
+    first = printed.duplicate_of
+    other = Article.objects.filter(duplicate_of=None, duplicates=None).exclude(pk=first.pk).order_by("pk").first()
+    article_services.article_mark_duplicate(article=printed, original=other, user=editor)
+    article_services.article_mark_duplicate(article=first, original=other, user=editor)
+    public = sorted(Article.objects.public().values_list("pk", flat=True))
+
+    run(str(SEEDS[2]), "--force")
+    assert sorted(Article.objects.public().values_list("pk", flat=True)) == public
+    assert not Article.objects.public().filter(fingerprint=first.fingerprint).exists()
+
+
 def test_editing_a_caption_keeps_the_photo_on_its_article(editor):
     run(str(SEEDS[0]))
     photo = Photo.objects.exclude(article=None).order_by("pk").first()
