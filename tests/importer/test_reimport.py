@@ -17,6 +17,7 @@ from django.core.management import call_command
 
 from articles import services as article_services
 from articles.models import Article, ArticleCredit, ArticleStatus, Issue, Photo
+from importer.models import EventResult, ImportEvent
 from importer.parsing import IssueDraft, SegmentKind, text_fingerprint
 from tests.conftest import SEEDS, SEEDS_DIR
 
@@ -366,6 +367,9 @@ def test_forced_reimport_after_edits_on_the_seeds(editor, monkeypatch):
         new = Article.objects.get(issue=article.issue, fingerprint=new_fingerprints[article.fingerprint])
         assert new.status == ArticleStatus.DRAFT
         assert re.search(rf"conflict: new article {new.pk} .*overlaps article {article.pk}\b", out)
+    # and kept in the import log, for the editors' desk
+    logged = " ".join(ImportEvent.objects.filter(result=EventResult.REIMPORTED).values_list("message", flat=True))
+    assert all(f"article {a.pk} " in logged for a in conflicting)
     # what was public still is, except the re-segmented articles (replaced by their new versions)
     public_after = set(Article.objects.public().values_list("pk", flat=True))
     assert public_before - public_after == {a.pk for a in changed}
