@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 
 from importer.parsing.tokens import article_search_tokens
 
+from .locks import issue_owned_lock, versioned_row_lock
 from .models import Article, ArticleCredit, ArticleStatus, Issue, Page, Photo, Reporter
 from .search import build_search_document
 
@@ -82,8 +83,9 @@ def _refuse_unknown(data: dict[str, Any], editable: frozenset[str]) -> None:
 
 
 def _lock_checked(model: type[Model], *, pk: Any, expected_version: int | None) -> Any:
-    """The stored row, locked until the transaction ends; ConcurrentEditError when it is newer than expected."""
-    current = model.objects.select_for_update().get(pk=pk)
+    """The stored row, locked until the transaction ends in the lock order of ``articles.locks`` (its issue
+    first); ConcurrentEditError when it is newer than expected, ``DoesNotExist`` when it is gone."""
+    current = versioned_row_lock(model=model, pk=pk)
     if expected_version is not None and current.version != expected_version:
         raise ConcurrentEditError(current, expected_version)
     return current
@@ -170,9 +172,7 @@ def article_update(
     """Change an article's fields as an editor; refuse if ``expected_version`` is stale."""
     _refuse_unknown(data, EDITABLE_ARTICLE_FIELDS)
     data = _normalised(data)
-    current = Article.objects.select_for_update().select_related("issue").get(pk=article.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise ConcurrentEditError(current, expected_version)
+    current = _lock_checked(Article, pk=article.pk, expected_version=expected_version)
     if "duplicate_of" in data and data["duplicate_of"] is not None:
         data = {**data, "duplicate_of": article_duplicate_target(article=current, original=data["duplicate_of"])}
     history_baseline(objects=[current])
@@ -211,8 +211,10 @@ def article_verify(*, articles: Iterable[Article], user: AbstractBaseUser) -> in
     """Mark articles as checked by an editor: imports will not re-segment them any more."""
     now = timezone.now()
     count = 0
+    articles = list(articles)
+    locked = {a.pk: a for a in issue_owned_lock(model=Article, pks=[a.pk for a in articles])}
     for article in articles:
-        current = Article.objects.select_for_update().select_related("issue").get(pk=article.pk)
+        current = locked[article.pk]
         history_baseline(objects=[current])
         current.verified_by = user
         current.verified_at = now
@@ -351,7 +353,9 @@ def reporter_update(
     stored._change_reason = change_reason or "renamed"
     stored._history_user = _editor(user)
     stored.save()
-    for article in Article.objects.filter(credits__reporter=stored).distinct():
+    # their issues first, then the articles in id order (articles.locks): as every write of an issue's rows
+    credited = Article.objects.filter(credits__reporter=stored).values_list("pk", flat=True).distinct()
+    for article in issue_owned_lock(model=Article, pks=list(credited)):
         article_refresh_search_document(article=article)
     reporter.refresh_from_db()
     return reporter
@@ -419,6 +423,19 @@ def credit_check_unique(*, article_id: int, reporter: Reporter, role: str, exclu
         )
 
 
+def _credit_locked(credit: ArticleCredit) -> ArticleCredit:
+    """The stored credit, locked after its article's issue and its article (the lock order of articles.locks)."""
+    article_id = ArticleCredit.objects.filter(pk=credit.pk).values_list("article_id", flat=True).first()
+    if article_id is not None:
+        issue_owned_lock(model=Article, pks=[article_id])
+    stored = ArticleCredit.objects.select_for_update().select_related("article").filter(pk=credit.pk).first()
+    if stored is None:
+        raise ArticleCredit.DoesNotExist(
+            f"credit {credit.pk} no longer exists; reload the page and make your change again"
+        )
+    return stored
+
+
 def _credit_save(credit: ArticleCredit, *, user: AbstractBaseUser | None, reason: str) -> ArticleCredit:
     credit._change_reason = reason
     credit._history_user = _editor(user)
@@ -439,6 +456,7 @@ def credit_create(
 ) -> ArticleCredit:
     """Credit a reporter on an article (``credit_id`` restores a deleted credit under its old id); the
     article becomes the editors' and its search document follows."""
+    issue_owned_lock(model=Article, pks=[article.pk])  # its issue first, then the article (articles.locks)
     article_history_baseline(article=article)
     credit_check_unique(article_id=article.pk, reporter=reporter, role=role, exclude_pk=None)
     credit = ArticleCredit(pk=credit_id, article=article, reporter=reporter, role=role, order=order or 0)
@@ -453,7 +471,7 @@ def credit_update(
 ) -> ArticleCredit:
     """Change who is credited, in which role or order; the article becomes the editors'."""
     _refuse_unknown(data, EDITABLE_CREDIT_FIELDS)
-    stored = ArticleCredit.objects.select_for_update().select_related("article").get(pk=credit.pk)
+    stored = _credit_locked(credit)
     article_history_baseline(article=stored.article)
     for name, value in data.items():
         setattr(stored, name, value if value is not None or name != "order" else 0)
@@ -467,7 +485,7 @@ def credit_update(
 @transaction.atomic
 def credit_delete(*, credit: ArticleCredit, user: AbstractBaseUser | None) -> None:
     """Remove a credit; history keeps it, so it can be restored from the credit's history."""
-    stored = ArticleCredit.objects.select_for_update().select_related("article").get(pk=credit.pk)
+    stored = _credit_locked(credit)
     article = stored.article
     article_history_baseline(article=article)
     stored._change_reason = "credit removed"

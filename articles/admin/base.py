@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from ..locks import versioned_row_lock
 from ..services import normalised_value
 from .history import ParagraphDiffContextHelper
 
@@ -56,10 +57,13 @@ class VersionCheckedForm(forms.ModelForm):
         expected = cleaned.get("expected_version")
         if self.instance.pk and expected is not None:
             # locked until the admin's transaction ends, so no save can slip in between check and write
+            # (an issue's rows after the issue: the lock order of every write, see articles.locks)
             model = type(self.instance)
-            current = model.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True)
-            current = current.first()
-            if current is not None and current != expected:
+            try:
+                current = versioned_row_lock(model=model, pk=self.instance.pk).version
+            except model.DoesNotExist as error:
+                raise forms.ValidationError(str(error), code="gone") from error
+            if current != expected:
                 raise forms.ValidationError(
                     _(
                         "Someone else saved this %(model)s after you opened it (now version %(current)s, you "
