@@ -17,10 +17,11 @@ from django.test import Client
 from django.urls import reverse
 
 from articles import services as article_services
-from articles.models import Article, Issue, Photo
+from articles.models import Article, ArticleCredit, Issue, Page, Photo, Reporter
 from importer.parsing.files import parse_bytes
 from importer.parsing.tokens import index_draft
 from importer.services import issue_import
+from tests.articles.admin_helpers import form_post_data
 from tests.articles.test_admin import change_form_data
 from tests.conftest import SEEDS
 
@@ -41,8 +42,39 @@ def _wait_until_waiting_for_a_lock(pid: int, *, seconds: float = 20) -> None:
     raise AssertionError("the editor's save never waited for the re-import")
 
 
+#: What the editors' saves of the admin branch's write paths leave (page, issue, reporter, credits, photo form).
+PAGE_SECTION, ISSUE_EDITION, REPORTER_NAME = "编辑改的版名", "编辑改的版次", "编辑改过名的记者"
+
+
+def _credit_of(article: Article) -> ArticleCredit:
+    return ArticleCredit.objects.filter(article__issue=article.issue_id).order_by("pk").first()
+
+
 def _editor_save(kind: str, *, article: Article, photo: Photo, user) -> None:
-    if kind == "admin":
+    if kind == "page_update":
+        article_services.page_update(page=article.page, user=user, data={"section": PAGE_SECTION})
+    elif kind == "issue_update":
+        article_services.issue_update(issue=article.issue, user=user, data={"edition": ISSUE_EDITION})
+    elif kind == "reporter_update":
+        article_services.reporter_update(reporter=_credit_of(article).reporter, user=user, name=REPORTER_NAME)
+    elif kind == "credit_create":
+        reporter = article_services.reporter_get_or_create(name="新来的通讯员")
+        article_services.credit_create(article=article, reporter=reporter, role="通讯员", user=user)
+    elif kind == "credit_update":
+        article_services.credit_update(credit=_credit_of(article), user=user, data={"role": "通讯员"})
+    elif kind == "credit_reorder":
+        credit = ArticleCredit.objects.filter(article=article).order_by("pk").first()
+        article_services.credit_update(credit=credit, user=user, data={"order": 9})
+    elif kind == "credit_delete":
+        article_services.credit_delete(credit=_credit_of(article), user=user)
+    elif kind == "admin_photo":
+        client = Client()
+        client.force_login(user)
+        url = reverse("admin:articles_photo_change", args=[photo.pk])
+        data = form_post_data(client.get(url).context["adminform"].form, caption="编辑在重新导入时改的图说")
+        response = client.post(url, data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+    elif kind == "admin":
         client = Client()
         client.force_login(user)
         url = reverse("admin:articles_article_change", args=[article.pk])
@@ -56,7 +88,46 @@ def _editor_save(kind: str, *, article: Article, photo: Photo, user) -> None:
         article_services.photo_update(photo=photo, user=user, data={"caption": "编辑在重新导入时改的图说"})
 
 
-@pytest.mark.parametrize("kind", ["article_update", "article_verify", "photo_update", "admin"])
+def _assert_landed(kind: str, *, article: Article, photo: Photo, credit: ArticleCredit | None) -> None:
+    """The editor's save of ``kind`` is stored (after the re-import, on the rows it kept)."""
+    if kind in ("photo_update", "admin_photo"):
+        assert Photo.objects.get(pk=photo.pk).caption == "编辑在重新导入时改的图说"
+        assert Photo.objects.get(pk=photo.pk).article_id == photo.article_id
+    elif kind in ("article_update", "admin"):
+        assert Article.objects.get(pk=article.pk).headline == "编辑在重新导入时改的标题"
+    elif kind == "article_verify":
+        assert Article.objects.get(pk=article.pk).verified_at is not None
+    elif kind == "page_update":
+        assert Page.objects.get(pk=article.page_id).section == PAGE_SECTION
+    elif kind == "issue_update":
+        assert Issue.objects.get(pk=article.issue_id).edition == ISSUE_EDITION
+    elif kind == "reporter_update":
+        assert Reporter.objects.get(pk=credit.reporter_id).name == REPORTER_NAME
+        assert REPORTER_NAME in Article.objects.get(pk=credit.article_id).search_document
+    elif kind == "credit_create":
+        assert ArticleCredit.objects.filter(article=article, reporter__name="新来的通讯员").exists()
+    elif kind == "credit_update":
+        assert ArticleCredit.objects.get(pk=credit.pk).role == "通讯员"
+    else:
+        assert not ArticleCredit.objects.filter(pk=credit.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "article_update",
+        "article_verify",
+        "photo_update",
+        "admin",
+        "page_update",
+        "issue_update",
+        "reporter_update",
+        "credit_create",
+        "credit_update",
+        "credit_delete",
+        "admin_photo",
+    ],
+)
 def test_an_editor_save_during_a_forced_reimport_waits_for_it_instead_of_deadlocking(kind, editor, db_vendor):
     """The re-import holds the issue row and is about to rewrite its articles and photos (the segmenter
     changed) when an editor saves one of them. Before locks were taken in one order (issue, then its rows),
@@ -70,6 +141,7 @@ def test_an_editor_save_during_a_forced_reimport_waits_for_it_instead_of_deadloc
     photos = Photo.objects.filter(issue=issue).order_by("pk")
     photo = photos.exclude(article=None).first() or photos.first()
     article = photo.article or Article.objects.filter(issue=issue).order_by("pk").first()
+    credit = _credit_of(article)
     draft = parse_bytes(SEED.read_bytes(), source=SEED.name)
     index_draft(draft)
     # the segmenter changed since: the re-import rewrites the article and the photo the editor saves
@@ -120,13 +192,7 @@ def test_an_editor_save_during_a_forced_reimport_waits_for_it_instead_of_deadloc
     assert not errors, errors
     assert results and results[0].result == "reimported"
     # the save landed after the re-import, on the same (kept) rows
-    if kind == "photo_update":
-        assert Photo.objects.get(pk=photo.pk).caption == "编辑在重新导入时改的图说"
-        assert Photo.objects.get(pk=photo.pk).article_id == photo.article_id
-    elif kind in ("article_update", "admin"):
-        assert Article.objects.get(pk=article.pk).headline == "编辑在重新导入时改的标题"
-    else:
-        assert Article.objects.get(pk=article.pk).verified_at is not None
+    _assert_landed(kind, article=article, photo=photo, credit=credit)
 
 
 def test_many_editor_saves_racing_a_forced_reimport_all_land(editor, db_vendor):
@@ -148,6 +214,13 @@ def test_many_editor_saves_racing_a_forced_reimport_all_land(editor, db_vendor):
     saves = [("article_update", a, None) for a in articles[0::3]]
     saves += [("article_verify", a, None) for a in articles[1::3]]
     saves += [("photo_update", None, p) for p in photos]
+    # the admin branch's write paths too: pages, the issue, credits
+    saves += [
+        ("page_update", next(a for a in articles if a.page_id == pk), None) for pk in {a.page_id for a in articles}
+    ]
+    saves += [("issue_update", articles[0], None)]
+    credited = [a for a in articles[2::3] if ArticleCredit.objects.filter(article=a).exists()]
+    saves += [("credit_reorder", a, None) for a in credited]
     start = threading.Barrier(len(saves) + 1, timeout=30)
     errors: list[BaseException] = []
     results = []
@@ -182,7 +255,7 @@ def test_many_editor_saves_racing_a_forced_reimport_all_land(editor, db_vendor):
     for kind, article, photo in saves:
         if kind == "article_update":
             assert Article.objects.get(pk=article.pk).headline == "编辑在重新导入时改的标题"
-        elif kind == "article_verify":
-            assert Article.objects.get(pk=article.pk).verified_at is not None
+        elif kind == "credit_reorder":
+            assert ArticleCredit.objects.filter(article=article).order_by("pk").first().order == 9
         else:
-            assert Photo.objects.get(pk=photo.pk).caption == "编辑在重新导入时改的图说"
+            _assert_landed(kind, article=article, photo=photo, credit=None)
