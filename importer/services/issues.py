@@ -370,16 +370,18 @@ def _reimport(issue: Issue, draft: IssueDraft) -> IssueImportResult:
     The caller holds the issue row's lock; the issue's articles and then its photos are locked next, in id
     order, the order editors' saves take them too (``articles.locks``), so a save waits for a re-import
     instead of deadlocking with it. Kept exactly as they are: articles an editor changed or verified (with
-    their credits and photos), photos an editor changed, and the printed number, section, date and staff of
-    pages an editor corrected. Untouched articles and photos the new draft still holds keep their ids and are
-    rewritten in place; the rest is deleted and written again from the draft (history records the
-    deletions, so what a re-import replaced stays auditable). New text that overlaps an editor's article is
+    their credits and photos), photos an editor changed, the printed number, section, date and staff of
+    pages an editor corrected, and the paper, date and edition of an issue an editor corrected. Untouched
+    articles and photos the new draft still holds keep their ids and are rewritten in place; the rest is
+    deleted and written again from the draft (history records the deletions, so what a re-import replaced
+    stays auditable). New text that overlaps an editor's article is
     written as a draft, not published, and reported with the editors' articles it no longer finds.
     """
     counts: Counter = Counter()
-    issue.paper = draft.paper or issue.paper
-    issue.publication_date = draft.date or issue.publication_date
-    issue.edition = draft.edition or issue.edition
+    if issue.edited_at is None:  # an issue an editor gave its paper, date or edition keeps them
+        issue.paper = draft.paper or issue.paper
+        issue.publication_date = draft.date or issue.publication_date
+        issue.edition = draft.edition or issue.edition
     issue.encoding = draft.encoding
     issue.save(update_fields=["paper", "publication_date", "edition", "encoding"])
 

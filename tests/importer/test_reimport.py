@@ -7,6 +7,7 @@ database and the drafts rather than from counts of a seed, so they hold while th
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -374,3 +375,18 @@ def test_forced_reimport_after_edits_on_the_seeds(editor, monkeypatch):
     public_after = set(Article.objects.public().values_list("pk", flat=True))
     assert public_before - public_after == {a.pk for a in changed}
     assert len(public_after - public_before) == len(changed)
+
+
+def test_an_issue_an_editor_corrected_keeps_its_paper_date_and_edition(editor):
+    """Editors may give an issue its paper, date and edition (``issue_update``); a forced re-import reads
+    them from the file again, but keeps the editor's, as it keeps corrected pages."""
+    seed = SEEDS[3]  # its text names the paper and the date
+    run(str(seed))
+    issue = Issue.objects.get()
+    assert issue.paper and issue.publication_date  # a re-import reads them again
+    corrected = {"paper": "编辑改的报名", "publication_date": dt.date(1999, 9, 9), "edition": "编辑改的版次"}
+    article_services.issue_update(issue=issue, user=editor, data=corrected)
+    run(str(seed), "--force")
+    stored = Issue.objects.get(pk=issue.pk)
+    assert (stored.paper, stored.publication_date, stored.edition) == tuple(corrected.values())
+    assert stored.version == 2  # the editor's save; the re-import changed nothing of it
