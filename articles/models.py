@@ -2,8 +2,9 @@
 
 Every imported object remembers where it came from (character spans into ``Page.raw_text``) so that the
 editors' side-by-side view, re-imports and the conservation check can work from the raw text. Articles
-record editor ownership (who changed or verified them, and a version number for optimistic concurrency),
-and django-simple-history keeps every change of articles, photos, credits and reporters.
+record editor ownership (who changed or verified them); every object an editor can change (issue, page,
+article, photo, reporter) carries a version number for optimistic concurrency, and django-simple-history
+keeps every change of them and of credits.
 """
 
 from __future__ import annotations
@@ -46,6 +47,11 @@ class Issue(models.Model):
     encoding = models.CharField(max_length=40, default="utf-8")
     size_bytes = models.PositiveIntegerField(default=0)
     imported_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+    edited_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an editor last changed the issue's paper, date or edition."
+    )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-publication_date", "-id"]
@@ -81,6 +87,7 @@ class Page(models.Model):
     edited_at = models.DateTimeField(
         null=True, blank=True, help_text="When an editor last changed the page's number, section, date or staff."
     )
+    version = models.PositiveIntegerField(default=1)
     # the raw text and the import's segmentation never change after import: history keeps the editable rest
     history = HistoricalRecords(excluded_fields=["raw_text", "segments", "furniture", "unassigned"])
 
@@ -99,6 +106,7 @@ class Reporter(models.Model):
 
     name = models.CharField(max_length=50, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -213,6 +221,7 @@ class Photo(models.Model):
     photographer = models.ForeignKey(Reporter, on_delete=models.SET_NULL, null=True, blank=True, related_name="photos")
     source_spans = models.JSONField(default=list, blank=True)
     edited_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:

@@ -10,7 +10,7 @@ EDITOR_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         "articlecredit": ["view", "add", "change", "delete"],
         "photo": ["view", "change"],
         "reporter": ["view", "add", "change"],
-        "issue": ["view"],
+        "issue": ["view", "change"],
         "page": ["view", "change"],
     },
     "importer": {"importrun": ["view"], "importevent": ["view"]},

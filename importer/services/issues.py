@@ -11,21 +11,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
-from django.db.models import BooleanField, CharField, IntegerField, Model, Q, TextField
+from django.db import IntegrityError, transaction
+from django.db.models import Model, Q
+from django.utils import timezone
 
-from articles.models import Article, ArticleCredit, Issue, Page, Photo, Reporter
+from articles.models import Article, ArticleCredit, ArticleStatus, Issue, Page, Photo, Reporter
 from articles.services import EDITABLE_PAGE_FIELDS
 
 from ..models import EventResult, ImportEvent, ImportRun
-from ..parsing import IssueDraft, PageDraft, SegmentKind
+from ..parsing import IssueDraft, PageDraft
 from ..parsing.files import SourceFile
 from ..parsing.tokens import index_draft
+from .copy import bulk_insert, insert_in_order
+from .matching import Place, ReimportMatch, article_spans, photo_spans, reimport_match
 
 COUNT_KEYS = ("issues", "pages", "articles", "photos", "reporters", "credits")
 
@@ -62,100 +64,6 @@ def _clean_name(name: str) -> str:
     return "".join(name.split())
 
 
-def _bulk_insert(model, objects, **options) -> list:
-    """The single place the importer inserts rows (tests make it fail here).
-
-    On PostgreSQL, plain inserts go through ``COPY``: building and sending a multi-row ``INSERT`` cost
-    the writer as much time as the database spent storing the rows. Elsewhere (SQLite), and for inserts
-    with options such as ``ignore_conflicts``, Django's ``bulk_create``.
-    """
-    if not objects:
-        return objects
-    if connection.vendor == "postgresql" and not options:
-        return _copy_insert(model, objects)
-    return model.objects.bulk_create(objects, batch_size=500, **options)
-
-
-def _insert_in_order(groups: list[tuple[type[Model], list]]) -> None:
-    """Insert groups of unsaved instances in order; a group may reference instances of earlier groups.
-
-    On PostgreSQL every group's primary keys are drawn first, in one query: the round trips, not the
-    rows, were most of what a file's write waited for.
-    """
-    groups = [(model, objects) for model, objects in groups if objects]
-    if not groups:  # a re-import where editors kept everything
-        return
-    if connection.vendor == "postgresql":
-        _draw_primary_keys(groups)
-        # with every key known, neighbouring groups of one table go in one COPY (foreign keys are
-        # checked at commit)
-        merged: list[tuple[type[Model], list]] = []
-        for model, objects in groups:
-            if merged and merged[-1][0] is model:
-                merged[-1] = (model, merged[-1][1] + objects)
-            else:
-                merged.append((model, objects))
-        groups = merged
-    for model, objects in groups:
-        _bulk_insert(model, objects)
-
-
-def _draw_primary_keys(groups: list[tuple[type[Model], list]]) -> None:
-    """Give unsaved instances primary keys from their tables' own sequences, in one query."""
-    arrays = ", ".join(
-        "ARRAY(SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s))" for _ in groups
-    )
-    params = [
-        value for model, objects in groups for value in (model._meta.db_table, model._meta.pk.column, len(objects))
-    ]
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(f"SELECT {arrays}", params)
-        keys = cursor.fetchone()
-    for (_, objects), drawn in zip(groups, keys, strict=True):
-        for instance, key in zip(objects, drawn, strict=True):
-            instance.pk = key
-
-
-def _copy_insert(model, objects: list) -> list:
-    """Insert unsaved model instances with PostgreSQL's ``COPY``.
-
-    The rows are exactly what ``bulk_create`` would have written (same defaults, ``auto_now_add``
-    stamps, foreign keys, JSON encoding; a test compares both); primary keys come from the table's
-    own sequence, so the instances can be referenced by rows written after them.
-    """
-    if any(instance.pk is None for instance in objects):
-        _draw_primary_keys([(model, [instance for instance in objects if instance.pk is None])])
-    db = connections[DEFAULT_DB_ALIAS]  # resolved once: the ``connection`` proxy costs a lookup per use
-    columns, values = _copy_columns(model)
-    statement = f"COPY {db.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
-    # the raw psycopg cursor's COPY: its errors are made Django's, as for every other query
-    with db.wrap_database_errors, db.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for instance in objects:
-            instance._prepare_related_fields_for_save(operation_name="bulk_create")
-            copy.write_row([value(instance, db) for value in values])
-    for instance in objects:
-        instance._state.adding = False
-        instance._state.db = db.alias
-    return objects
-
-
-@cache
-def _copy_columns(model) -> tuple[str, list[Callable]]:
-    """The quoted column list of a model's table, and for each column how to read its value from an
-    instance. Text, numbers, booleans and keys are stored as they are; every other field (dates, JSON,
-    ``auto_now_add`` stamps) goes through Django's own ``pre_save`` and ``get_db_prep_save``."""
-    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
-    fields = model._meta.concrete_fields
-    stored_as_is = (CharField, TextField, IntegerField, BooleanField)
-    values: list[Callable] = []
-    for model_field in fields:
-        if model_field.is_relation or model_field.primary_key or isinstance(model_field, stored_as_is):
-            values.append(lambda instance, db, attname=model_field.attname: getattr(instance, attname))
-        else:
-            values.append(lambda instance, db, f=model_field: f.get_db_prep_save(f.pre_save(instance, True), db))
-    return ", ".join(quote(model_field.column) for model_field in fields), values
-
-
 def _reporters_for(names: set[str], counts: Counter) -> dict[str, Reporter]:
     """Reporter rows by name, creating the missing ones.
 
@@ -165,41 +73,10 @@ def _reporters_for(names: set[str], counts: Counter) -> dict[str, Reporter]:
     existing = {r.name: r for r in Reporter.objects.filter(name__in=names)}
     missing = [Reporter(name=name) for name in sorted(names - existing.keys())]
     if missing:
-        _bulk_insert(Reporter, missing, ignore_conflicts=True)
+        bulk_insert(Reporter, missing, ignore_conflicts=True)
         existing.update({r.name: r for r in Reporter.objects.filter(name__in=[m.name for m in missing])})
         counts["reporters"] += len(missing)
     return existing
-
-
-def _photo_key(page_index: int, spans: list[list], caption: str) -> tuple:
-    """Where a photo's caption starts in the raw text: the same photo on a re-import, even after an
-    editor rewrote its caption (the caption text is the fallback for a photo without spans)."""
-    if spans:
-        return page_index, min(span[1] for span in spans)
-    return page_index, "".join(caption.split())
-
-
-def _article_spans(draft: IssueDraft) -> dict[tuple[int, int], list[list]]:
-    """Spans of every article, keyed by (page index, order): ``[kind, start, end]`` on the article's own
-    page, ``[kind, start, end, page index]`` on another page (a headline printed on the next page)."""
-    spans: dict[tuple[int, int], list[list]] = {}
-    for page in draft.pages:
-        for s in page.segments:
-            if s.article is None or s.kind not in SegmentKind.ARTICLE_KINDS:
-                continue
-            home = s.owner_page or page.index
-            span = [s.kind, s.start, s.end] if home == page.index else [s.kind, s.start, s.end, page.index]
-            spans.setdefault((home, s.article), []).append(span)
-    return spans
-
-
-def _photo_spans(page: PageDraft) -> dict[int, list[list]]:
-    """Spans of every photo of a page, keyed by its order on the page (one pass over the segments)."""
-    spans: dict[int, list[list]] = {}
-    for s in page.segments:
-        if s.photo is not None and s.kind in SegmentKind.PHOTO_KINDS:
-            spans.setdefault(s.photo, []).append([s.kind, s.start, s.end])
-    return spans
 
 
 def _page_fields(page: PageDraft) -> dict:
@@ -216,30 +93,49 @@ def _page_fields(page: PageDraft) -> dict:
     }
 
 
+#: Article fields a forced re-import rewrites in place on an untouched article it matched to the new draft.
+_REWRITTEN_ARTICLE_FIELDS = (
+    "page",
+    "order",
+    "headline",
+    "kicker",
+    "subheadline",
+    "body",
+    "kind",
+    "duplicate_of",
+    "fingerprint",
+    "search_tokens",
+    "search_document",
+    "source_spans",
+)
+_REWRITTEN_PHOTO_FIELDS = ("page", "article", "order", "caption", "photographer", "source_spans")
+
+
+@dataclass
+class _Written:
+    """What ``_write_pages_content`` wrote: the article at every place of the draft."""
+
+    by_place: dict[Place, Article]
+
+
 def _write_pages_content(
     issue: Issue,
     draft: IssueDraft,
     pages: dict[int, Page],
     counts: Counter,
     *,
-    kept: Sequence[Article] = (),
-    kept_photos: frozenset[tuple] = frozenset(),
+    match: ReimportMatch | None = None,
     new_pages: Sequence[Page] = (),
-) -> dict[str, Article]:
-    """Create the articles, credits and photos of every page of the draft (and ``new_pages``, the
-    unsaved pages they are on), all in one ``_insert_in_order``.
+) -> _Written:
+    """Write the articles, credits and photos of every page of the draft (and ``new_pages``, the unsaved
+    pages they are on): inserts in one ``insert_in_order``, then the in-place updates.
 
-    ``kept`` are articles an editor owns (on a forced re-import). The draft's article with the same text
-    (fingerprint), and the same role, first copy or later printed copy, is not created again: the
-    editor's version is the only one, and copies printed later point at it. ``kept_photos`` are
-    the ``_photo_key`` of photos that stayed; the draft's copies of them are not created again.
-    Returns the created first copies by fingerprint.
+    ``match`` (a forced re-import) says which stored row each draft article and photo is. An editor's
+    article or photo is left exactly as it is (the draft's copy of it is not written again); an untouched
+    one is rewritten in place from the draft, keeping its id; the rest is created. Articles whose text
+    overlaps an editor's article are created as drafts (not public), for review.
     """
-    kept_first = {a.fingerprint: a for a in kept if a.duplicate_of_id is None}
-    kept_copies: dict[str, list[Article]] = {}
-    for article in kept:
-        if article.duplicate_of_id is not None:
-            kept_copies.setdefault(article.fingerprint, []).append(article)
+    match = match or ReimportMatch()
     status = settings.NEWSROOM_IMPORT_STATUS
     names = {_clean_name(c.name) for a in draft.articles for c in a.reporters if _clean_name(c.name)} | {
         _clean_name(p.photographer)
@@ -248,101 +144,168 @@ def _write_pages_content(
         if p.photographer and _clean_name(p.photographer)
     }
     reporters = _reporters_for(names, counts)
-
-    issue_order: list[Article | None] = []  # the draft's issue-level article order, for duplicate_of
-    by_place: dict[tuple[int, int], Article] = {}  # (page index, order) -> article
-    plain: list[Article] = []
+    issue_order: list[Article] = []  # the draft's issue-level article order, for duplicate_of
+    by_place: dict[Place, Article] = {}
+    first_copies: set[int] = set()  # id() of the first copies written here
+    created: list[Article] = []
+    updated: list[Article] = []
     copies: list[tuple[Article, int]] = []
     credits_for: list[tuple[Article, list]] = []
-    photos: list[Photo] = []
-    spans = _article_spans(draft)
+    spans = article_spans(draft)
     for page_draft in draft.pages:
         page = pages[page_draft.index]
         for order, article_draft in enumerate(page_draft.articles):
-            fingerprint = article_draft.fingerprint
-            if article_draft.duplicate_of is None:
-                owned = kept_first.pop(fingerprint, None)
-            else:
-                owned = kept_copies[fingerprint].pop(0) if kept_copies.get(fingerprint) else None
-            if owned is not None:
-                issue_order.append(owned)
-                by_place[(page_draft.index, order)] = owned
+            place = (page_draft.index, order)
+            stored = match.articles.get(place)
+            if stored is not None and stored.is_touched:
+                issue_order.append(stored)
+                by_place[place] = stored
                 continue
-            article = Article(
-                issue=issue,
-                page=page,
-                order=order,
-                headline=article_draft.headline or "",
-                kicker=article_draft.kicker or "",
-                subheadline=article_draft.subheadline or "",
-                body=article_draft.body,
-                kind=article_draft.kind,
-                status=status,
-                fingerprint=article_draft.fingerprint,
-                search_tokens=article_draft.search_tokens,
-                source_spans=spans.get((page_draft.index, order), []),
-                search_document=article_draft.search_document,
-            )
+            values = {
+                "page": page,
+                "order": order,
+                "headline": article_draft.headline or "",
+                "kicker": article_draft.kicker or "",
+                "subheadline": article_draft.subheadline or "",
+                "body": article_draft.body,
+                "kind": article_draft.kind,
+                "duplicate_of": None,
+                "fingerprint": article_draft.fingerprint,
+                "search_tokens": article_draft.search_tokens,
+                "search_document": article_draft.search_document,
+                "source_spans": spans.get(place, []),
+            }
+            if stored is None:
+                article = Article(
+                    issue=issue, status=ArticleStatus.DRAFT if place in match.review else status, **values
+                )
+                created.append(article)
+            else:
+                article = stored
+                for name, value in values.items():
+                    setattr(article, name, value)
+                updated.append(article)
             issue_order.append(article)
-            by_place[(page_draft.index, order)] = article
-            if article_draft.duplicate_of is not None:
+            by_place[place] = article
+            # an untouched article an editor's copy points at stays a first copy (a copy never points at a copy)
+            if article_draft.duplicate_of is not None and article.pk not in match.copy_targets:
                 copies.append((article, article_draft.duplicate_of))
             else:
-                plain.append(article)
+                first_copies.add(id(article))
             credits_for.append((article, article_draft.reporters))
+
+    for article, original in copies:
+        target = issue_order[original] if 0 <= original < len(issue_order) else None
+        if target is not None and target.is_touched and target.duplicate_of_id is not None:
+            # an editor made the printed first copy a copy itself: point at the first copy they chose
+            article.duplicate_of_id = target.duplicate_of_id
+        # a later copy points at a first copy: one written here, or one an editor kept as a first copy
+        elif target is not None and (id(target) in first_copies or target.is_touched):
+            article.duplicate_of = target
+    counts["articles"] += len(created)
+
+    credits = _credits_to_write(credits_for, reporters, updated)
+    counts["credits"] += len(credits)
+
+    photos: list[Photo] = []
+    updated_photos: list[Photo] = []
     for page_draft in draft.pages:
-        spans_of_photos = _photo_spans(page_draft)
+        spans_of_photos = photo_spans(page_draft)
         for order, photo_draft in enumerate(page_draft.photos):
-            photo_spans = spans_of_photos.get(order, [])
-            if _photo_key(page_draft.index, photo_spans, photo_draft.caption) in kept_photos:
+            place = (page_draft.index, order)
+            if place in match.owned_photo_places:
                 continue
             photographer = _clean_name(photo_draft.photographer or "")
             illustrates = None
             if photo_draft.article is not None:
                 illustrates = by_place.get((photo_draft.article_page or page_draft.index, photo_draft.article))
-            photos.append(
-                Photo(
-                    issue=issue,
-                    page=pages[page_draft.index],
-                    article=illustrates,
-                    order=order,
-                    caption=photo_draft.caption,
-                    photographer=reporters.get(photographer) if photographer else None,
-                    source_spans=photo_spans,
-                )
-            )
+            values = {
+                "page": pages[page_draft.index],
+                "article": illustrates,
+                "order": order,
+                "caption": photo_draft.caption,
+                "photographer": reporters.get(photographer) if photographer else None,
+                "source_spans": spans_of_photos.get(order, []),
+            }
+            stored_photo = match.photos.get(place)
+            if stored_photo is None:
+                photos.append(Photo(issue=issue, **values))
+            else:
+                for name, value in values.items():
+                    setattr(stored_photo, name, value)
+                updated_photos.append(stored_photo)
+    counts["photos"] += len(photos)
+    insert_in_order(
+        [
+            (Page, list(new_pages)),
+            (Article, [a for a in created if id(a) in first_copies]),
+            (Article, [a for a in created if id(a) not in first_copies]),
+            (ArticleCredit, credits),
+            (Photo, photos),
+        ]
+    )
+    _update_changed(Article, updated, _REWRITTEN_ARTICLE_FIELDS)
+    _update_changed(Photo, updated_photos, _REWRITTEN_PHOTO_FIELDS)
+    return _Written(by_place=by_place)
 
-    first_copies = {id(article) for article in plain}
-    for article, original in copies:
-        target = issue_order[original] if 0 <= original < len(issue_order) else None
-        # a later copy points at a first copy: one created here, or one an editor kept (already saved)
-        if target is not None and (id(target) in first_copies or target.pk is not None):
-            article.duplicate_of = target
-    counts["articles"] += len(plain) + len(copies)
 
+def _credits_to_write(
+    credits_for: list[tuple[Article, list]], reporters: dict[str, Reporter], updated: list[Article]
+) -> list[ArticleCredit]:
+    """The draft's credits of every article written, minus those an updated article already has as they
+    are; an updated article whose credits changed loses its old ones here (they are written again)."""
+    stored: dict[int, list[tuple]] = {}
+    if updated:
+        for credit in ArticleCredit.objects.filter(article__in=[a.pk for a in updated]).order_by("article", "order"):
+            stored.setdefault(credit.article_id, []).append((credit.reporter_id, credit.role, credit.order))
     credits: list[ArticleCredit] = []
+    replaced: list[int] = []
     for article, article_credits in credits_for:
         seen: set[tuple[str, str]] = set()
+        wanted: list[ArticleCredit] = []
         for credit in article_credits:
             key = (_clean_name(credit.name), credit.role)
             if not key[0] or key in seen:
                 continue
             seen.add(key)
-            credits.append(
+            wanted.append(
                 ArticleCredit(article=article, reporter=reporters[key[0]], role=credit.role, order=len(seen) - 1)
             )
-    counts["credits"] += len(credits)
-    counts["photos"] += len(photos)
-    _insert_in_order(
-        [
-            (Page, list(new_pages)),
-            (Article, plain),
-            (Article, [article for article, _ in copies]),
-            (ArticleCredit, credits),
-            (Photo, photos),
-        ]
-    )
-    return {article.fingerprint: article for article in plain}
+        if article.pk is not None:
+            if stored.get(article.pk, []) == [(c.reporter.pk, c.role, c.order) for c in wanted]:
+                continue
+            replaced.append(article.pk)
+        credits.extend(wanted)
+    if replaced:
+        ArticleCredit.objects.filter(article__in=replaced).delete()
+    return credits
+
+
+def _stored_value(instance: Model, model_field) -> object:
+    """A field's value as the database will hold it; a foreign key read from the instance it was set to
+    (that may have got its key only when it was inserted, after the assignment)."""
+    if model_field.is_relation:
+        related = getattr(instance, model_field.name)
+        return related.pk if related is not None else None
+    return getattr(instance, model_field.attname)
+
+
+def _update_changed(model: type[Model], instances: list[Model], fields: Sequence[str]) -> None:
+    """Write back the rows a re-import rewrote in place, only those that differ from what is stored
+    (an unchanged article keeps its row as it was, ``updated_at`` included)."""
+    if not instances:
+        return
+    model_fields = [model._meta.get_field(name) for name in fields]
+    rows = model.objects.filter(pk__in=[i.pk for i in instances]).values_list("pk", *(f.attname for f in model_fields))
+    stored = {row[0]: row[1:] for row in rows}
+    changed = [i for i in instances if tuple(_stored_value(i, f) for f in model_fields) != stored.get(i.pk)]
+    if changed and any(f.name == "updated_at" for f in model._meta.concrete_fields):
+        now = timezone.now()
+        for instance in changed:
+            instance.updated_at = now
+        fields = [*fields, "updated_at"]
+    if changed:
+        model.objects.bulk_update(changed, fields, batch_size=500)
 
 
 def issue_import(*, draft: IssueDraft, force: bool = False) -> IssueImportResult:
@@ -404,45 +367,49 @@ def _import_new(draft: IssueDraft) -> IssueImportResult:
 def _reimport(issue: Issue, draft: IssueDraft) -> IssueImportResult:
     """Re-segment an imported issue, leaving everything editors own as they left it.
 
-    Kept: articles an editor changed or verified (and their credits and photos), photos an editor
-    changed, and the printed number, section, date and staff of pages an editor corrected. The rest is
-    deleted and written again from the draft; history records those deletions, so what a re-import
-    replaced stays auditable.
+    The caller holds the issue row's lock; the issue's articles and then its photos are locked next, in id
+    order, the order editors' saves take them too (``articles.locks``), so a save waits for a re-import
+    instead of deadlocking with it. Kept exactly as they are: articles an editor changed or verified (with
+    their credits and photos), photos an editor changed, the printed number, section, date and staff of
+    pages an editor corrected, and the paper, date and edition of an issue an editor corrected. Untouched
+    articles and photos the new draft still holds keep their ids and are rewritten in place; the rest is
+    deleted and written again from the draft (history records the deletions, so what a re-import replaced
+    stays auditable). New text that overlaps an editor's article is
+    written as a draft, not published, and reported with the editors' articles it no longer finds.
     """
     counts: Counter = Counter()
-    issue.paper = draft.paper or issue.paper
-    issue.publication_date = draft.date or issue.publication_date
-    issue.edition = draft.edition or issue.edition
+    if issue.edited_at is None:  # an issue an editor gave its paper, date or edition keeps them
+        issue.paper = draft.paper or issue.paper
+        issue.publication_date = draft.date or issue.publication_date
+        issue.edition = draft.edition or issue.edition
     issue.encoding = draft.encoding
     issue.save(update_fields=["paper", "publication_date", "edition", "encoding"])
 
-    touched = list(
-        Article.objects.filter(issue=issue)
-        .filter(Q(edited_at__isnull=False) | Q(verified_at__isnull=False))
-        .select_related("page", "duplicate_of")
+    stored = list(
+        Article.objects.select_for_update(of=("self",)).filter(issue=issue).select_related("page").order_by("pk")
     )
-    touched_ids = {a.pk for a in touched}
-    new_fingerprints = {a.fingerprint for a in draft.articles}
-    conflicts = [
-        f"article {a.pk} ({a.headline or a.body[:20]}) was edited; the new segmentation does not hold it unchanged"
-        for a in touched
-        if a.fingerprint not in new_fingerprints
-    ]
-    # copies an editor owns whose first copy is about to be re-created: re-point them afterwards
-    repoint = {
-        a.pk: a.duplicate_of.fingerprint for a in touched if a.duplicate_of_id and a.duplicate_of_id not in touched_ids
-    }
-    Photo.objects.filter(issue=issue, edited_at__isnull=True).exclude(article_id__in=touched_ids).delete()
-    Article.objects.filter(issue=issue).exclude(pk__in=touched_ids).delete()
-    kept_photos = list(Photo.objects.filter(issue=issue).select_related("page"))
+    stored_photos = list(
+        Photo.objects.select_for_update(of=("self",)).filter(issue=issue).select_related("page").order_by("pk")
+    )
+    # first copies that editors' copies point at (from any issue): never deleted under them
+    copy_targets = set(
+        Article.objects.filter(duplicate_of__issue=issue)
+        .filter(Q(edited_at__isnull=False) | Q(verified_at__isnull=False))
+        .values_list("duplicate_of_id", flat=True)
+    )
+    match = reimport_match(draft=draft, articles=stored, photos=stored_photos, copy_targets=copy_targets)
+    gone_ids = {a.pk for a in match.gone}
+    Photo.objects.filter(pk__in=[p.pk for p in match.gone_photos]).delete()
+    Article.objects.filter(pk__in=gone_ids).delete()
 
     pages = {page.index: page for page in Page.objects.filter(issue=issue)}
+    new_pages = []
     for page_draft in draft.pages:
         page = pages.get(page_draft.index)
         if page is None:
-            page = Page.objects.create(issue=issue, index=page_draft.index, **_page_fields(page_draft))
+            page = Page(issue=issue, index=page_draft.index, **_page_fields(page_draft))
             pages[page.index] = page
-            counts["pages"] += 1
+            new_pages.append(page)
             continue
         fields = _page_fields(page_draft)
         if page.edited_at is not None:
@@ -451,22 +418,49 @@ def _reimport(issue: Issue, draft: IssueDraft) -> IssueImportResult:
         Page.objects.filter(pk=page.pk).update(**fields)
         for name, value in fields.items():
             setattr(page, name, value)
-    keep_pages = {p.index for p in draft.pages} | {a.page.index for a in touched} | {p.page.index for p in kept_photos}
+    counts["pages"] += len(new_pages)
+    written = _write_pages_content(issue, draft, pages, counts, match=match, new_pages=new_pages)
+    # an editor's photo of an article that was re-segmented goes with what replaced it
+    for photo_id, place in match.relink.items():
+        Photo.objects.filter(pk=photo_id).update(article=written.by_place.get(place) if place else None)
+
+    pinned_ids = {a.pk for a in match.pinned}
+    keep_pages = {p.index for p in draft.pages} | {a.page.index for a in stored if a.is_touched or a.pk in pinned_ids}
+    keep_pages |= {p.page.index for p in match.owned_photo_places.values()}
+    keep_pages |= {p.page.index for p in stored_photos if p.edited_at is not None}
     Page.objects.filter(issue=issue).exclude(index__in=keep_pages).delete()
-    created = _write_pages_content(
-        issue,
-        draft,
-        pages,
-        counts,
-        kept=touched,
-        kept_photos=frozenset(_photo_key(p.page.index, p.source_spans, p.caption) for p in kept_photos),
-    )
-    for article_id, fingerprint in repoint.items():
-        if fingerprint in created:
-            Article.objects.filter(pk=article_id).update(duplicate_of=created[fingerprint])
+    owned = [a for a in stored if a.is_touched]
     return IssueImportResult(
-        issue=issue, result=EventResult.REIMPORTED, counts=counts, conflicts=conflicts, kept=len(touched)
+        issue=issue,
+        result=EventResult.REIMPORTED,
+        counts=counts,
+        conflicts=_conflicts(match, written),
+        kept=len(owned),
     )
+
+
+def _label(article: Article) -> str:
+    return article.headline or article.body[:20]
+
+
+def _conflicts(match: ReimportMatch, written: _Written) -> list[str]:
+    """What an editor has to review after a forced re-import, one line each."""
+    conflicts = [
+        f"article {a.pk} ({_label(a)}) was edited; the new segmentation does not hold it unchanged"
+        for a in match.unmatched_owned
+    ]
+    conflicts += [
+        f"article {a.pk} ({_label(a)}) is kept as it was: an editor marked a copy of it, and the new "
+        f"segmentation does not hold it unchanged"
+        for a in match.pinned
+    ]
+    for place, owners in match.review.items():
+        article = written.by_place[place]
+        conflicts.append(
+            f"new article {article.pk} ({_label(article)}) overlaps article "
+            f"{', '.join(str(a.pk) for a in owners)} that editors keep: saved as a draft (not public) for review"
+        )
+    return conflicts
 
 
 def issue_purge(*, issue: Issue, chunk_size: int = 500, run: ImportRun | None = None) -> Counter:

@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import close_old_connections
 
 from articles.models import Article
 from tests.conftest import SEEDS
@@ -48,6 +49,9 @@ def browser_page():
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
         page.set_default_timeout(20_000)
+        # Playwright's greenlets switch the context Django's connections live in; there, a connection a
+        # previous browser test used was ended by its clean-up below: drop it, as Django does per request
+        close_old_connections()
         yield page
         context.close()
         browser.close()

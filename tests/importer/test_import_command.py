@@ -203,9 +203,9 @@ def test_parallel_parsing_gives_the_same_archive():
 
 
 def test_a_database_failure_mid_file_leaves_no_trace_and_the_next_run_imports_it(monkeypatch):
-    from importer.services import issues as services
+    from importer.services import copy as services
 
-    real = services._bulk_insert
+    real = services.bulk_insert
     calls = {"n": 0}
 
     def failing(model, objects, **options):
@@ -214,13 +214,13 @@ def test_a_database_failure_mid_file_leaves_no_trace_and_the_next_run_imports_it
             raise DatabaseError("connection lost in the middle of the file")
         return real(model, objects, **options)
 
-    monkeypatch.setattr(services, "_bulk_insert", failing)
+    monkeypatch.setattr(services, "bulk_insert", failing)
     with pytest.raises(CommandError, match="database error"):
         run(str(SEEDS[0]))
     assert calls["n"] > 1, "the failure happened after some rows were written"
     assert snapshot() == dict.fromkeys(snapshot(), 0)
     assert ImportEvent.objects.get().result == EventResult.FAILED
-    monkeypatch.setattr(services, "_bulk_insert", real)
+    monkeypatch.setattr(services, "bulk_insert", real)
     run(str(SEEDS[0]))
     assert Issue.objects.count() == 1 and Article.objects.exists()
 
@@ -273,9 +273,9 @@ def test_killing_the_postgres_connection_mid_file_rolls_the_file_back(monkeypatc
     import psycopg
     from django.db import connection
 
-    from importer.services import issues as services
+    from importer.services import copy as services
 
-    real = services._bulk_insert
+    real = services.bulk_insert
     settings = connection.settings_dict
     dsn = f"host={settings['HOST']} port={settings['PORT'] or 5432} user={settings['USER']} dbname={settings['NAME']}"
     if settings.get("PASSWORD"):
@@ -290,10 +290,10 @@ def test_killing_the_postgres_connection_mid_file_rolls_the_file_back(monkeypatc
                 killer.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
         return real(model, objects, **options)
 
-    monkeypatch.setattr(services, "_bulk_insert", kill_then_write)
+    monkeypatch.setattr(services, "bulk_insert", kill_then_write)
     with pytest.raises(CommandError, match="database error"):
         run(str(SEEDS[0]), str(SEEDS[4]))
-    monkeypatch.setattr(services, "_bulk_insert", real)
+    monkeypatch.setattr(services, "bulk_insert", real)
     assert not Issue.objects.filter(source_name=SEEDS[0].name).exists()
     assert not Page.objects.exists() or set(Page.objects.values_list("issue__source_name", flat=True)) == {
         SEEDS[4].name
@@ -404,7 +404,7 @@ def test_copy_writes_the_same_rows_as_bulk_create(monkeypatch, db_vendor):
     """On PostgreSQL the importer writes with COPY; the rows must be exactly those of Django's bulk_create."""
     if db_vendor != "postgresql":
         pytest.skip("COPY is the PostgreSQL writer")
-    from importer.services import issues as services
+    from importer.services import copy as services
 
     def rows() -> dict[str, list]:
         skip = {"id", "issue", "page", "article", "duplicate_of", "reporter", "photographer", "created_at"}

@@ -1,0 +1,6 @@
+"""The editors' admin: every model editable, history kept, writes routed through ``articles.services``.
+
+One module per model; importing them registers their ``ModelAdmin``.
+"""
+
+from . import article, credit, issue, page, photo, reporter  # noqa: F401

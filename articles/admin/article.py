@@ -1,0 +1,193 @@
+"""Articles: the change form with its version check, credits and photos inlines, bulk actions."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from .. import services
+from ..models import Article, ArticleStatus, Photo
+from ..search import query_terms
+from .base import ServiceHistoryAdmin, VersionCheckedForm, _link, admin_change_reason, changed_against_stored
+from .credit import ArticleCreditInline, CreditInlinesThroughServices, credit_history_links
+from .photo import ArticlePhotoInline, PhotoInlinesThroughServices
+
+
+class ArticleAdminForm(VersionCheckedForm):
+    class Meta:
+        model = Article
+        fields = ["headline", "kicker", "subheadline", "body", "kind", "status", "duplicate_of"]
+
+    def clean_duplicate_of(self):
+        original = self.cleaned_data.get("duplicate_of")
+        if original is not None and self.instance.pk:
+            try:
+                return services.article_duplicate_target(article=self.instance, original=original)
+            except ValueError as error:
+                raise forms.ValidationError(str(error)) from error
+        return original
+
+
+@admin.register(Article)
+class ArticleAdmin(CreditInlinesThroughServices, PhotoInlinesThroughServices, ServiceHistoryAdmin):
+    form = ArticleAdminForm
+    list_display = ["title", "date", "page_label", "order", "kind", "status", "credit_names", "touched"]
+    list_display_links = ["title"]
+    list_filter = [
+        "status",
+        "kind",
+        "issue__paper",
+        "page__number",
+        "page__section",
+        ("credits__reporter", admin.RelatedOnlyFieldListFilter),
+        "verified_at",
+        "edited_at",
+    ]
+    list_select_related = ["issue", "page"]
+    date_hierarchy = "issue__publication_date"
+    search_fields = ["headline"]
+    search_help_text = "Headline, body, captions and reporter names (substring; spaces separate words)."
+    autocomplete_fields = ["duplicate_of"]
+    readonly_fields = [
+        "issue_link",
+        "page_link",
+        "order",
+        "version",
+        "edited_by",
+        "edited_at",
+        "verified_by",
+        "verified_at",
+        "fingerprint",
+        "created_at",
+        "updated_at",
+        "credit_history",
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "headline",
+                    "kicker",
+                    "subheadline",
+                    "body",
+                    "kind",
+                    "status",
+                    "duplicate_of",
+                    "expected_version",
+                ]
+            },
+        ),
+        ("Where", {"fields": ["issue_link", "page_link", "order"]}),
+        (_("History of credits"), {"fields": ["credit_history"], "classes": ["collapse"]}),
+        (
+            "Ownership",
+            {
+                "fields": [
+                    "version",
+                    "edited_by",
+                    "edited_at",
+                    "verified_by",
+                    "verified_at",
+                    "fingerprint",
+                    "created_at",
+                    "updated_at",
+                ],
+                "classes": ["collapse"],
+            },
+        ),
+    ]
+    inlines = [ArticleCreditInline, ArticlePhotoInline]
+    actions = ["publish", "withdraw", "verify"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("credits__reporter")
+
+    def has_add_permission(self, request):
+        """Articles come from imports (and, later, from an editor's split or unassigned text), not from a blank form."""
+        return False
+
+    def get_search_results(self, request, queryset, search_term):
+        """Search the normalised search document, so "宫卫 红" or a name split by a line break still matches."""
+        for term in query_terms(search_term):
+            queryset = queryset.filter(search_document__contains=term)
+        return queryset, False
+
+    @admin.display(description="headline", ordering="headline")
+    def title(self, article: Article) -> str:
+        return str(article)
+
+    @admin.display(description="date", ordering="issue__publication_date")
+    def date(self, article: Article):
+        return article.issue.publication_date
+
+    @admin.display(description="page", ordering="page__index")
+    def page_label(self, article: Article) -> str:
+        return article.page.number or f"p{article.page.index}"
+
+    @admin.display(description="reporters")
+    def credit_names(self, article: Article) -> str:
+        return "、".join(f"{c.reporter.name}({c.role})" for c in article.credits.all())
+
+    @admin.display(description="edited", boolean=True)
+    def touched(self, article: Article) -> bool:
+        return article.is_touched
+
+    @admin.display(description="issue")
+    def issue_link(self, article: Article) -> str:
+        return _link(article.issue)
+
+    @admin.display(description="page")
+    def page_link(self, article: Article) -> str:
+        return _link(article.page)
+
+    @admin.display(description=_("credits, also removed ones"))
+    def credit_history(self, article: Article) -> str:
+        return credit_history_links(article=article)
+
+    def save_model(self, request, obj, form, change):
+        """Saves go through ``article_update`` (version check, ownership, history), from the change form and
+        from a revert in the history view alike."""
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        services.article_history_baseline(article=obj)  # before the credit and photo inlines are saved
+        data = changed_against_stored(form, services.EDITABLE_ARTICLE_FIELDS)
+        form.article_saved = bool(data)
+        if data:
+            services.article_update(
+                article=obj,
+                user=request.user,
+                data=data,
+                expected_version=form.cleaned_data.get("expected_version"),
+                change_reason=admin_change_reason(request),
+            )
+
+    def save_related(self, request, form, formsets, change):
+        """Credits were saved by the credit services (each marks the article as the editors'); photo edits
+        made here make the article the editors' too."""
+        super().save_related(request, form, formsets, change)
+        changed = [formset for formset in formsets if formset.has_changed()]
+        if not changed:
+            return
+        if getattr(form, "article_saved", False) or not any(formset.model is Photo for formset in changed):
+            services.article_refresh_search_document(article=form.instance)
+        else:
+            services.article_credits_changed(article=form.instance, user=request.user)
+
+    @admin.action(description="Publish selected articles", permissions=["change"])
+    def publish(self, request, queryset):
+        changed = services.article_set_status(articles=queryset, status=ArticleStatus.PUBLISHED, user=request.user)
+        self.message_user(request, f"{changed} article(s) published.", messages.SUCCESS)
+
+    @admin.action(description="Withdraw selected articles (hide from the public)", permissions=["change"])
+    def withdraw(self, request, queryset):
+        changed = services.article_set_status(articles=queryset, status=ArticleStatus.WITHDRAWN, user=request.user)
+        self.message_user(request, f"{changed} article(s) withdrawn.", messages.SUCCESS)
+
+    @admin.action(description="Mark selected articles as verified", permissions=["change"])
+    def verify(self, request, queryset):
+        count = services.article_verify(articles=queryset, user=request.user)
+        self.message_user(request, f"{count} article(s) verified.", messages.SUCCESS)
