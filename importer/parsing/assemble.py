@@ -242,7 +242,8 @@ class Assembler:
             return
         target = self.orphan_target(group)
         if target is None:
-            kind = SegmentKind.FURNITURE if not any(a.page == self.page for a in self.out.articles) else None
+            on_page = self.out.articles and self.out.articles[-1].page == self.page
+            kind = SegmentKind.FURNITURE if not on_page else None
             self.group_furniture(group, kind or SegmentKind.UNASSIGNED)
             return
         self.apply_group(group, target)
@@ -299,9 +300,11 @@ class Assembler:
             self.unit_span(SegmentKind.CAPTION, unit, ("photo", photo))
 
     def headless(self) -> list[ArticleBuild]:
-        """Articles of this or the previous page still without a headline, latest first."""
+        """Articles of this or the previous page still without a headline, latest first (the latest
+        few: a headline printed away from its body is printed near it, and a page of thousands of
+        headless items must not make every headline look through all of them)."""
         found = []
-        for article in reversed(self.out.articles):
+        for article in self.out.articles[: -ORPHAN_REACH - 1 : -1]:
             if article.page < self.page - 1:
                 break
             if article.headline is None and article.kind != "brief":
@@ -593,6 +596,8 @@ class Assembler:
             last.end = last.start + len(raw[last.start : start].rstrip())
 
 
+#: How many of the latest articles a headline printed away from its body may go to.
+ORPHAN_REACH = 12
 #: How much more of a headline's words another story must share than the nearest one to take it.
 CLEARLY_MORE = 0.3
 #: A story's column is measured on at least this many of its lines.

@@ -282,7 +282,14 @@ def _credit_tail(block: list[Line]) -> int | None:
     """Index of the first line of a photo credit that ends the block ("本报记者 钱多" / "多 摄")."""
     if not block[-1].flat.rstrip("）)").endswith("摄"):
         return None  # every candidate tail ends with the block's last line
-    for i in range(len(block)):
+    # a credit is short: only the last lines up to a credit's length can hold one, so the tails are
+    # grown from the end and the search stops there (a block of thousands of lines costs no more)
+    start = len(block)
+    size = 0
+    while start > 0 and size + len(block[start - 1].flat) <= cr.CREDIT_MAX:
+        start -= 1
+        size += len(block[start].flat)
+    for i in range(start, len(block)):
         tail = "".join(line.flat for line in block[i:])
         if tail.rstrip("）)").endswith("摄") and cr.is_photo_credit(tail):
             role = tail.lstrip("（(").startswith(("本报", "记者", "通讯员"))

@@ -261,7 +261,7 @@ CREDIT_FIRST = re.compile(r"^(?:拍摄者|摄影)[：:]")
 
 def photo_credit(flat: str) -> tuple[bool, str | None]:
     """Is this whole (whitespace-free) text a photo credit, and whom does it name?"""
-    if not 2 <= len(flat) <= 32:
+    if not 2 <= len(flat) <= CREDIT_MAX:
         return False, None
     for form in PHOTO_CREDIT_FORMS:
         match = form.match(flat)
@@ -298,9 +298,13 @@ def trailing_photo_credit(text: str) -> int | None:
     return None
 
 
+#: No photo credit is longer than this (whitespace-free).
+CREDIT_MAX = 32
+
+
 def is_photo_credit(flat: str) -> bool:
     """A whole (whitespace-free) text that credits a photo: "本报记者钱多多摄", "（资料图片）"."""
-    if len(flat) > 32 or PAGE_CREDIT.match(flat) or PAGE_SOURCE.match(flat):
+    if len(flat) > CREDIT_MAX or PAGE_CREDIT.match(flat) or PAGE_SOURCE.match(flat):
         return False
     # PHOTO_CREDIT backtracks a lot on a line of plain text; a credit always holds 摄
     if len(flat) <= 24 and (("摄" in flat and PHOTO_CREDIT.match(flat)) or PHOTO_SOURCE.match(flat)):

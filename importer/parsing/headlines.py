@@ -57,6 +57,8 @@ EDGE_HEADLESS = 0.4
 #: Reading one story as two at a block where a second may open (``_may_open_story``), so that the
 #: headlines on both sides of it each head one: allowed, never free.
 BREAK = 0.4
+#: Groups of more blocks than this are never split (a kicker, a headline and a subheadline twice over).
+SPLIT_MAX_UNITS = 8
 #: Splitting a group into a closing and an opening headline: allowed, never free.
 SPLIT = 0.5
 #: The pull towards the file's prevailing direction (breaks ties only).
@@ -308,6 +310,8 @@ def _split_points(group: Group) -> list[int]:
     headline of their own (a ——subheadline cannot open the second part)."""
     points = []
     units = group.units
+    if len(units) > SPLIT_MAX_UNITS:
+        return points  # no headline group is that long: a run of short blocks is no pair of headlines
     for split in range(1, len(units)):
         head, tail = units[:split], units[split:]
         if _subheadline(tail[0]) or not (_holds_headline(head) and _holds_headline(tail)):

@@ -49,13 +49,14 @@ def _drafts(text: str, source: str, pages: list[tuple[int, str]], assembly: Asse
     local_article: list[int] = []
     local_photo: list[int] = []
     drafts: list[PageDraft] = []
-    for index, (offset, raw) in enumerate(pages):
+    line_numbers = _first_lines(text, pages)
+    for index, (_offset, raw) in enumerate(pages):
         info = assembly.infos[index]
         drafts.append(
             PageDraft(
                 index=index + 1,
                 raw_text=raw,
-                first_line=text.count("\n", 0, offset) + 1,
+                first_line=line_numbers[index],
                 number=info.number,
                 section=info.section or assembly.labels.get(index),
                 date=info.date,
@@ -176,6 +177,18 @@ def _segment(key, start, end, assembly, local_article, local_photo, page_index) 
     return Segment(kind=kind, start=start, end=end, article=article, photo=photo, owner_page=owner_page)
 
 
+def _first_lines(text: str, pages: list[tuple[int, str]]) -> list[int]:
+    """The line number each page starts on, counted once through the text (counting from the start
+    for every page would take time in the square of the pages)."""
+    numbers = []
+    line, counted = 1, 0
+    for offset, _raw in pages:
+        line += text.count("\n", counted, offset)
+        counted = offset
+        numbers.append(line)
+    return numbers
+
+
 def _fallback(text: str, source: str) -> IssueDraft:
     """Pages cut as usual (or the whole text as one page), all text unassigned."""
     try:
@@ -183,8 +196,9 @@ def _fallback(text: str, source: str) -> IssueDraft:
     except Exception:
         pages = [(0, text)]
     issue = IssueDraft(source=source)
-    for index, (offset, raw) in enumerate(pages):
-        page = PageDraft(index=index + 1, raw_text=raw, first_line=text.count("\n", 0, offset) + 1)
+    line_numbers = _first_lines(text, pages)
+    for index, (_offset, raw) in enumerate(pages):
+        page = PageDraft(index=index + 1, raw_text=raw, first_line=line_numbers[index])
         stripped = raw.strip()
         if stripped:
             start = len(raw) - len(raw.lstrip())
