@@ -402,7 +402,9 @@ class Assembler:
             if article is None:
                 self.unit_span(SegmentKind.UNASSIGNED, unit)
                 return
-            if kind == bk.TRAIL:
+            if kind == bk.TRAIL and unit.notes.get("bare_names"):
+                _add_credits(article, [Credit(name, "作者") for name in unit.text_nl().split()])
+            elif kind == bk.TRAIL:
                 _add_credits(article, cr.trailing_credits(unit.text_nl()) or [])
             self.unit_span(SegmentKind.BYLINE, unit, self.art_owner(article))
             if self.current is article and not self.after:

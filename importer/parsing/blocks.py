@@ -352,6 +352,7 @@ def split_units(raw: str) -> list[Unit]:
             units.append(current)
         if tail is not None:
             units.append(Unit(PCREDIT, block[tail:], blank_before if tail == 0 else False))
+    units = [piece for unit in units for piece in _split_bare_names(unit)]
     units = _split_at_photo_credits(units)
     units = [piece for unit in units for piece in _split_opening_title(unit)]
     units = _split_glued_headlines(units)
@@ -478,6 +479,22 @@ def _split_opening_title(unit: Unit) -> list[Unit]:
             return [unit]
         return [Unit(TEXT, title, unit.blank_before, notes={"title": True}), Unit(TEXT, rest, False)]
     return [unit]
+
+
+#: Two or three names standing on their own line ("张三丰 李四"): a credit, after a body's last sentence.
+_BARE_NAMES = re.compile(r"^[\u4e00-\u9fff]{2,3}(?:[ \u3000]+[\u4e00-\u9fff]{2,3}){1,2}$")
+
+
+def _split_bare_names(unit: Unit) -> list[Unit]:
+    """A text block whose last line is nothing but names, right under its last sentence, ends with
+    its story's trailing credit: the names become a credit unit of their own (were they left in the
+    text, the next story could take them for its byline)."""
+    if unit.kind != TEXT or len(unit.lines) < 2:
+        return [unit]
+    last, before = unit.lines[-1], unit.lines[-2]
+    if not _BARE_NAMES.match(last.text) or not ends_sentence(before.text):
+        return [unit]
+    return [Unit(TEXT, unit.lines[:-1], unit.blank_before), Unit(TRAIL, [last], False, notes={"bare_names": True})]
 
 
 def _wrapped_lead(lines: list[Line], index: int) -> bool:

@@ -259,18 +259,21 @@ def build_group(units: list[Unit]) -> Group:
     if not mains:
         group.headline, group.subs = group.subs[:1], group.subs[1:]
         return group
-    group.headline = [mains[-1]]
+    # walked from the headline upwards; the lists are built reversed and turned once at the end
+    # (inserting at their front would take time in the square of a long run of blocks)
+    headline, furniture = [mains[-1]], []
     for unit in reversed(mains[:-1]):
         text = unit_headline_text(unit)
-        above_bold = group.headline[0].doubled and not unit.doubled
-        if unit.kind == bk.VERT and group.headline[0].kind == bk.VERT and group.kicker is None:
-            group.headline.insert(0, unit)
+        above_bold = headline[-1].doubled and not unit.doubled
+        if unit.kind == bk.VERT and headline[-1].kind == bk.VERT and group.kicker is None:
+            headline.append(unit)
         elif group.kicker is None and not is_couplet(unit) and (_kicker_sized(text) or _gap(unit) or above_bold):
             group.kicker = unit
         elif group.kicker is not None or is_couplet(unit):
-            group.furniture.insert(0, unit)
+            furniture.append(unit)
         else:
-            group.headline.insert(0, unit)
+            headline.append(unit)
+    group.headline, group.furniture = headline[::-1], furniture[::-1]
     return group
 
 

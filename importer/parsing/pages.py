@@ -27,8 +27,8 @@ _EN_MASTHEAD = re.compile(
 #: A Chinese paper's name standing alone ("某某日报", "某某晚报", "某某快报").
 _CN_PAPER = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:日报|晚报|晨报|快报|商报|时报|都市报|周报|导报)$")
 #: A line that holds nothing but a page number, possibly with the page's section after it: "A03",
-#: "05", "第1版 要闻", "14  生态", "B2". Only next to a page's other header lines is it a header.
-PAGE_NUMBER_LINE = re.compile(r"^(?:[A-Z]{1,2}\d{1,2}|\d{1,2}|第\d{1,2}版)(?:\s+\S{1,10})?$")
+#: "05", "11/05", "第1版 要闻", "14  生态", "B2". Only next to a page's other header lines is it a header.
+PAGE_NUMBER_LINE = re.compile(r"^(?:[A-Z]{1,2}\d{1,2}|\d{1,2}(?:/\d{1,2})?|第\d{1,2}版)(?:\s+\S{1,10})?$")
 #: An issue number line ("总第1658期  今日4版").
 _ISSUE_NUMBER = re.compile(r"^总第\d+期")
 

@@ -65,8 +65,20 @@ def strip_ws(text: str) -> str:
 _WS_BETWEEN_WORDS = re.compile(r"(?<=[A-Za-z0-9.%+\-/])\s+(?=[A-Za-z0-9.%+\-/])")
 
 
+#: Letter-spaced digits, as a justified line prints them ("2 0 2 4 年", "4 月1 5 日", "1 . 7 万"):
+#: single digits (or points) each standing alone between spaces.
+_SPACED_DIGITS = re.compile(r"(?<![A-Za-z0-9.])[0-9.](?:[ \u3000]+[0-9.])+(?![A-Za-z0-9.])")
+
+
+def _join_spaced_digits(match: re.Match) -> str:
+    return "".join(match.group().split())
+
+
 def close_spaces(text: str) -> str:
-    """Remove whitespace runs unless both neighbours are ASCII letters/digits (then keep one space)."""
+    """Remove whitespace runs unless both neighbours are ASCII letters/digits (then keep one space);
+    letter-spaced digits are joined first ("1 5 日" is 15, not 1 and 5)."""
+    if " " in text or "\u3000" in text:
+        text = _SPACED_DIGITS.sub(_join_spaced_digits, text)
     if not _WS_BETWEEN_WORDS.search(text):
         return "".join(text.split())  # the common case: every run goes, without a Python call per run
 
