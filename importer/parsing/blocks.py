@@ -200,12 +200,13 @@ _LEAD_HINT = re.compile(r"^.{0,12}讯|^.{0,18}电")
 _BYLINE_HINT = re.compile(r"记|通\s*讯|实\s*习|评\s*论\s*员|主\s*持|撰\s*稿|[/／]\s*[文图]")
 
 
-def line_kind(line: Line, first_in_block: bool) -> str | None:
-    """The kind a line has on its own, or None for plain text."""
+def line_kind(line: Line, first_in_block: bool, header: str | None = None) -> str | None:
+    """The kind a line has on its own, or None for plain text (``header``: its ``header_kind``, when
+    the caller has it already)."""
     flat = line.flat
     if not flat:
         return None
-    if header_kind(flat, line.text):
+    if header if header is not None else header_kind(flat, line.text):
         return HEADER
     if len(flat) <= 12 and JUMP_NOTE.match(flat):
         return JUMP
@@ -243,7 +244,7 @@ def line_kind(line: Line, first_in_block: bool) -> str | None:
 _SECTION_NAME = re.compile(r"^[\u4e00-\u9fff·]{1,6}$")
 
 
-def _header_run(block: list[Line], page_edge: bool = False) -> set[int]:
+def _header_run(block: list[Line], headers: list[str], page_edge: bool = False) -> set[int]:
     """Lines of a block that belong to the page header around a line that certainly is one.
 
     A header is often printed over several lines ("A05" / "要 闻" / "2020年1月1日 星期三" /
@@ -255,7 +256,7 @@ def _header_run(block: list[Line], page_edge: bool = False) -> set[int]:
     certain = [
         index
         for index, line in enumerate(block)
-        if header_kind(line.flat, line.text)
+        if headers[index]
         or is_date_line(line.flat)
         or (page_edge and len(block) <= 3 and PAGE_NUMBER_LINE.match(line.text) and not line.flat.isdigit())
     ]
@@ -324,12 +325,12 @@ def split_units(raw: str) -> list[Unit]:
                 continue
         tail = _credit_tail(block)
         body = block if tail is None else block[:tail]
-        header_lines = _header_run(body, page_edge=block_index in (0, len(blocks) - 1))
+        headers = [header_kind(line.flat, line.text) or "" for line in body]
+        header_lines = _header_run(body, headers, page_edge=block_index in (0, len(blocks) - 1))
         current: Unit | None = None
         for index, line in enumerate(body):
-            kind = HEADER if index in header_lines else line_kind(line, index == 0)
-            after_title = index == 0 or ends_sentence(body[index - 1].text) or _title_above(body, index)
-            if kind is None and after_title and _wrapped_lead(body, index):
+            kind = HEADER if index in header_lines else line_kind(line, index == 0, headers[index])
+            if kind is None and _LEAD_START.match(line.flat) and _wrapped_lead_at(body, index):
                 kind = LEAD
             if kind is None:
                 if current is None or current.kind in (
@@ -411,11 +412,11 @@ def _split_at_photo_credits(units: list[Unit]) -> list[Unit]:
 def _credit_ending_at(lines: list[Line], end: int) -> tuple[int, bool] | None:
     """(the line a photo credit starts on, whether it is glued after text on that line) when a
     credit glued after a caption's last sentence ends with line ``end``."""
+    if lines[end].flat[-1:] not in "摄）)图道":
+        return None  # every credit ends so: most lines are turned away before any text is joined
     first = max(0, end - 2)
     texts = [line.text + (" " if line.tail_space else "") for line in lines[first : end + 1]]
     joined = "".join(texts)
-    if not joined.rstrip().endswith(("摄", "）", ")", "图", "道")):
-        return None
     at = cr.trailing_photo_credit(joined)
     if at is None:
         return None
@@ -436,6 +437,18 @@ def _caption_start(lines: list[Line], start: int, credit_line: int, glued: bool)
         if ends_sentence(lines[index].text):
             return index + 1
     return start
+
+
+#: How a lead's first line starts (its source, or a place before 讯): only such lines are tried as
+#: the start of a lead wrapped over several lines.
+_LEAD_START = re.compile(r"^(?:本|新华|中新|.{0,3}[报网]|.{2,4}讯)")
+
+
+def _wrapped_lead_at(lines: list[Line], index: int) -> bool:
+    """Does a lead wrapped over several lines start at ``index``: at the block's start, after a
+    finished sentence, or under a title?"""
+    after_title = index == 0 or ends_sentence(lines[index - 1].text) or _title_above(lines, index)
+    return after_title and _wrapped_lead(lines, index)
 
 
 def _title_above(lines: list[Line], index: int) -> bool:

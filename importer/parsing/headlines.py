@@ -94,9 +94,9 @@ class _Segment:
     empty: bool = False
     #: a block of a one-story segment where a second story may start (see ``_may_open_story``)
     possible_break: Unit | None = None
-    #: the opening text of the segment's first and last story (for ``affinity``)
-    first_text: str = ""
-    last_text: str = ""
+    #: the character pairs of the opening text of the segment's first and last story (see ``affinity``)
+    first_pairs: frozenset[str] = frozenset()
+    last_pairs: frozenset[str] = frozenset()
 
 
 def _segment(units: list[Unit], page_top: bool = False, page_end: bool = False) -> _Segment:
@@ -133,8 +133,10 @@ def _segment(units: list[Unit], page_top: bool = False, page_end: bool = False) 
     segment = _Segment(stories=len(wants), page_top=page_top, page_end=page_end, empty=not units)
     segment.possible_break = possible_break if len(wants) == 1 else None
     if starts:
-        segment.first_text = _story_text(units[starts[0] :])
-        segment.last_text = _story_text(units[starts[-1] :])
+        segment.first_pairs = _pairs(_story_text(units[starts[0] :]))
+        segment.last_pairs = (
+            segment.first_pairs if starts[-1] == starts[0] else _pairs(_story_text(units[starts[-1] :]))
+        )
     if page_end and units and units[-1].kind == bk.JUMP:
         segment.page_end = False  # the story goes on on a later page: its headline stands where it starts
     if wants:
@@ -162,7 +164,7 @@ def _may_open_story(units: list[Unit], index: int) -> bool:
 
 
 #: How much of a story's opening text a headline is compared with.
-STORY_TEXT = 300
+STORY_TEXT = 200
 #: The weight of a headline's word overlap with one neighbouring story over the other.
 AFFINITY = 1.0
 _WORD_CHARS = re.compile(r"[\u3400-\u9fffA-Za-z0-9]+")
@@ -182,17 +184,22 @@ def _story_text(units: list[Unit]) -> str:
     return "".join(parts)[:STORY_TEXT]
 
 
-def _pairs(text: str) -> set[str]:
-    return {run[i : i + 2] for run in _WORD_CHARS.findall(text) for i in range(len(run) - 1)}
+def _pairs(text: str) -> frozenset[str]:
+    runs = _WORD_CHARS.findall(text)
+    if len(runs) == 1:
+        run = runs[0]
+        return frozenset({run[i : i + 2] for i in range(len(run) - 1)})
+    return frozenset({run[i : i + 2] for run in runs for i in range(len(run) - 1)})
 
 
 def affinity(headline: str, story: str) -> float:
     """The share of a headline's character pairs that the story's opening text holds: a headline
     sums up its story's lead, so it shares words with it and few with its neighbours' stories."""
-    pairs = _pairs(headline)
-    if not pairs or not story:
-        return 0.0
-    return len(pairs & _pairs(story)) / len(pairs)
+    return _share(_pairs(headline), _pairs(story))
+
+
+def _share(headline: frozenset[str], story: frozenset[str]) -> float:
+    return len(headline & story) / len(headline) if headline and story else 0.0
 
 
 def _body_follows(units: list[Unit], index: int) -> bool:
@@ -258,14 +265,21 @@ class _Option:
 
 
 def _options(
-    group: Group, prev: Unit | None, nxt: Unit | None, prevailing: str, left: str, right: str, last: bool
+    group: Group,
+    prev: Unit | None,
+    nxt: Unit | None,
+    prevailing: str,
+    left: frozenset[str],
+    right: frozenset[str],
+    last: bool,
 ) -> list[_Option]:
     """The readings of one group with their local costs; ``left`` and ``right`` are the opening
-    texts of the stories it could head (the last one before it, the first one after it). A group
+    texts' character pairs of the stories it could head (the last one before, the first one after). A group
     with no story after it on the page (``last``) may also be two closing headlines: an extractor
     may write the headlines of several stories together at the end of a page, and each then goes
     to the story whose words it shares (see the assembler's ``best_match``)."""
-    to_left, to_right = affinity(group.text, left), affinity(group.text, right)
+    pairs = _pairs(group.text)
+    to_left, to_right = _share(pairs, left), _share(pairs, right)
     options = [
         _Option(
             left=True,
@@ -279,9 +293,9 @@ def _options(
         ),
     ]
     for split in _split_points(group):
-        closing, opening = build_group(group.units[:split]), build_group(group.units[split:])
-        mismatch = max(0.0, affinity(closing.text, right) - affinity(closing.text, left))
-        mismatch += max(0.0, affinity(opening.text, left) - affinity(opening.text, right))
+        closing, opening = _pairs(build_group(group.units[:split]).text), _pairs(build_group(group.units[split:]).text)
+        mismatch = max(0.0, _share(closing, right) - _share(closing, left))
+        mismatch += max(0.0, _share(opening, left) - _share(opening, right))
         options.append(_Option(left=True, right=True, split=split, cost=SPLIT + AFFINITY * mismatch))
         if last:
             options.append(_Option(left=True, right=False, split=split, cost=SPLIT))
@@ -435,8 +449,8 @@ def decide_directions(items: list[Unit | Group], prevailing: str) -> list[Unit |
                 prev if isinstance(prev, Unit) else None,
                 nxt if isinstance(nxt, Unit) else None,
                 prevailing,
-                segments[number].last_text,
-                segments[number + 1].first_text,
+                segments[number].last_pairs,
+                segments[number + 1].first_pairs,
                 number == len(positions) - 1 and segments[-1].stories == 0,
             )
         )
