@@ -128,6 +128,8 @@ _ROLE_AFTER_NAMES = frozenset({"栏目主持", "主持", "主持人", "撰稿"})
 _BYLINE_MARK = re.compile(r"^(?:[■□◎●◆▲△★☆○▶►]|[A-Z](?=\s*[\u4e00-\u9fff]))\s*")
 #: "文/图", "图/文", "文图" before the credits: what the people made, not a name.
 _MADE_PREFIX = re.compile(r"^(?:文\s*[/／·]?\s*图|图\s*[/／·]?\s*文)(?:\s*[：:]\s*|\s+|(?=本报|记者|通讯员))")
+#: ... or after them: "本报记者 张三 通讯员 李四 文/图".
+_MADE_SUFFIX = re.compile(r"\s+(?:文\s*[/／·]?\s*图|图\s*[/／·]?\s*文)$")
 #: One name with what the person made: "秦颖/文", "张志嵩/图", "李四 摄".
 _NAME_MADE = re.compile(rf"^({NAME})\s*(?:[/／]\s*([文图])|(摄))$")
 _NOT_BYLINE = re.compile(r"[。，；！？!?,;：:“”\d]")
@@ -151,6 +153,10 @@ def byline_credits(text: str) -> list[Credit] | None:
     made = _MADE_PREFIX.match(text)
     if made:
         text = text[made.end() :]
+    made_after = _MADE_SUFFIX.search(text)
+    if made_after:
+        text = text[: made_after.start()]
+        made = made or made_after
     roles = list(_BYLINE_ROLE.finditer(text))
     if not roles:
         return _made_names(text)

@@ -64,8 +64,11 @@ def is_headline_like(unit: Unit, prev: Unit | None) -> bool:
         return False
     if has_sentence_punct(flat) and not _asks_or_exclaims(flat):
         return False
-    # a column break in mid-sentence: the block continues the text before it
+    # a column break in mid-sentence: the block continues the text before it (a single line above
+    # without a sentence's end in it is no paragraph a column break cut: it may be a headline line)
     body_before = prev is not None and prev.kind in (bk.TEXT, bk.LEAD, bk.BRIEF) and not prev.notes.get("head")
+    if body_before and len(prev.lines) == 1 and not any(mark in prev.flat for mark in "。！？；!?;"):
+        body_before = False
     return not (body_before and not ends_body(prev.lines[-1].text))
 
 
@@ -170,9 +173,12 @@ def is_bare_name_byline(unit: Unit, prev: Unit | None, nxt: Unit | None) -> bool
     longer headline and right above running text (commentary pages sign their pieces this way)."""
     if len(unit.lines) != 1 or unit.doubled or unit.kind != bk.TEXT:
         return False
-    if not _BARE_NAME.match(unit.lines[0].text):
+    text = unit.lines[0].text
+    if not _BARE_NAME.match(text):
         return False
-    if prev is None or not prev.notes.get("head") or len(prev.flat) < 6 or len(prev.flat) <= len(unit.flat):
+    # a letter-spaced name ("赵  六") is set as no headline is; an unspaced one needs a longer headline above
+    shortest = 4 if " " in text.strip() else 6
+    if prev is None or not prev.notes.get("head") or len(prev.flat) < shortest or len(prev.flat) <= len(unit.flat):
         return False
     return nxt is not None and nxt.kind == bk.TEXT and not nxt.notes.get("head")
 

@@ -4,8 +4,7 @@
 ``tests/golden/<seed-stem>.json``, so any change in segmentation shows up as a diff to review.
 After an intended change, regenerate the files and review the diff before committing:
 
-    python -m tests.importer.regenerate_golden          # rewrite all golden files
-    UPDATE_GOLDEN=1 pytest tests/importer/test_segmenter_golden.py   # the same, from the test run
+    python -m tests.importer.regenerate_golden          # rewrite all golden files, then review the diff
 
 (No Django is needed for either: the segmenter is pure Python.)
 """

@@ -1,52 +1,40 @@
 """The segmenter against the hand-checked gold in ../shared/gold, with the team's own scorer.
 
 The scorer and the column-width rewrapper are imported from ../shared/tools; without that folder
-(a fresh clone elsewhere) the tests skip. Thresholds are those of the segmentation brief, on the
+the tests fail in CI and skip elsewhere (see ``tests.shared_data``). Thresholds are those of the segmentation brief, on the
 seeds as they are and re-set at column widths 9 and 20 (rules must not fit today's line lengths).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 
 from importer.parsing import issue_to_contract, parse_issue
+from tests.shared_data import load_shared_tool, require_shared
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
 THRESHOLDS = {"f1": 0.97, "headline": 0.95, "reporters": 0.97, "photos": 0.95, "photographer": 0.95, "pages": 1.0}
 
 
-def _load(name: str):
-    path = SHARED / "tools" / f"{name}.py"
-    if not path.exists():
-        pytest.skip(f"{path} not available")
-    spec = importlib.util.spec_from_file_location(f"shared_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _golds() -> list[dict]:
-    paths = sorted((SHARED / "gold").glob("*.json"))
-    if not paths:
-        pytest.skip("no gold files in ../shared/gold")
+    paths = sorted(require_shared("gold").glob("*.json"))
+    assert paths, "no gold files in ../shared/gold"
     return [json.loads(path.read_text(encoding="utf-8")) for path in paths]
 
 
-def _weighted(scores: list[dict]) -> dict:
-    """The scorer's ALL line: per-seed figures weighted by the number of gold articles."""
+def weighted(scores: list[dict], keys) -> dict:
+    """The scorer's ALL line: per-file figures weighted by the number of gold articles."""
     weight = [s["gold_articles"] for s in scores]
-    return {key: sum(s[key] * w for s, w in zip(scores, weight, strict=True)) / sum(weight) for key in THRESHOLDS}
+    return {key: sum(s[key] * w for s, w in zip(scores, weight, strict=True)) / sum(weight) for key in keys}
 
 
 @pytest.mark.parametrize("width", [None, 9, 20], ids=["as-printed", "width-9", "width-20"])
 def test_gold_scores_reach_the_targets(width):
-    scorer = _load("score_segmentation")
-    rewrap = _load("rewrap_variant").rewrap if width else None
+    scorer = load_shared_tool("score_segmentation")
+    rewrap = load_shared_tool("rewrap_variant").rewrap if width else None
     scores = []
     for gold in _golds():
         raw = (ROOT / "seeds" / gold["seed"]).read_text(encoding="utf-8")
@@ -54,6 +42,6 @@ def test_gold_scores_reach_the_targets(width):
             raw = rewrap(raw, width)
         output = json.loads(json.dumps(issue_to_contract(parse_issue(raw, source=gold["seed"]))))
         scores.append(scorer.score(gold, output))
-    total = _weighted(scores)
+    total = weighted(scores, THRESHOLDS)
     failing = {key: round(total[key], 3) for key, floor in THRESHOLDS.items() if total[key] < floor}
     assert not failing, f"below target: {failing} (per seed: {[scorer.summary(s) for s in scores]})"

@@ -8,8 +8,7 @@ the schema of ../shared/gold/GUIDE.md.
 
 They were held out when written; one rule was fixed after they showed it (an unsigned commentary
 after a headline printed below its body), so they are now regression cases rather than unseen pages.
-Every combination that fails is marked ``xfail(strict=True)`` in KNOWN_GAPS with its cause, so it
-shows up as a known gap and turns into an error (XPASS) once a fix makes it pass: then drop the mark.
+The scorer comes from ../shared/tools (required in CI, see ``tests.shared_data``).
 """
 
 from __future__ import annotations
@@ -21,46 +20,32 @@ from pathlib import Path
 import pytest
 
 from importer.parsing import issue_to_contract, parse_issue
-from tests.importer.test_segmenter_gold_score import THRESHOLDS, _load, _weighted
+from tests.importer.test_segmenter_gold_score import THRESHOLDS, weighted
+from tests.shared_data import load_shared_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "tests" / "heldout"
 GOLD_PATHS = sorted((HELDOUT / "gold").glob("*.json"))
 
-#: (held-out file or "ALL", metric) -> why it fails today; empty while every case passes.
-KNOWN_GAPS: dict[tuple[str, str], str] = {}
-
 
 @functools.cache
 def _scores() -> dict[str, dict]:
-    scorer = _load("score_segmentation")
-    if not GOLD_PATHS:
-        pytest.skip("no held-out gold files")
+    scorer = load_shared_tool("score_segmentation")
+    assert GOLD_PATHS, "no held-out gold files in tests/heldout/gold"
     scores = {}
     for path in GOLD_PATHS:
         gold = json.loads(path.read_text(encoding="utf-8"))
         raw = (HELDOUT / "raw" / gold["seed"]).read_text(encoding="utf-8")
         output = json.loads(json.dumps(issue_to_contract(parse_issue(raw, source=gold["seed"]))))
         scores[path.stem] = scorer.score(gold, output)
-    scores["ALL"] = _weighted(list(scores.values()))
+    scores["ALL"] = weighted(list(scores.values()), THRESHOLDS)
     return scores
 
 
-def _cases():
-    for name in [path.stem for path in GOLD_PATHS] + ["ALL"]:
-        for metric in THRESHOLDS:
-            reason = KNOWN_GAPS.get((name, metric))
-            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            yield pytest.param(name, metric, marks=marks, id=f"{name}-{metric}")
+CASES = [(name, metric) for name in [path.stem for path in GOLD_PATHS] + ["ALL"] for metric in THRESHOLDS]
 
 
-def test_known_gaps_name_real_files():
-    names = {path.stem for path in GOLD_PATHS} | {"ALL"}
-    assert {name for name, _ in KNOWN_GAPS} <= names
-    assert {metric for _, metric in KNOWN_GAPS} <= set(THRESHOLDS)
-
-
-@pytest.mark.parametrize(("name", "metric"), list(_cases()))
+@pytest.mark.parametrize(("name", "metric"), CASES, ids=[f"{name}-{metric}" for name, metric in CASES])
 def test_heldout_score_reaches_the_target(name, metric):
     value = _scores()[name][metric]
     assert value >= THRESHOLDS[metric], f"{name}: {metric}={value:.3f} < {THRESHOLDS[metric]}"
