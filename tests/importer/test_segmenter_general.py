@@ -201,7 +201,10 @@ def test_a_credit_glued_after_the_last_sentence_and_a_credit_line_after_the_body
 
 
 def test_bare_names_under_the_last_sentence_are_the_trailing_credit():
-    text = "某县召开会议\n\n某县召开会议，研究部署工作。\n会议还部署了其他工作。\n赵六 钱七\n\n另一个标题\n\n另一篇稿件的正文，说的是别的事情。\n"
+    text = (
+        "某县召开会议\n\n某县召开会议，研究部署工作。\n会议还部署了其他工作。\n"
+        "赵六 钱七\n\n另一个标题\n\n另一篇稿件的正文，说的是别的事情。\n"
+    )
     found = articles(text)
     assert names(found[0]) == [("赵六", "作者"), ("钱七", "作者")]
     assert not found[-1].reporters
@@ -209,7 +212,8 @@ def test_bare_names_under_the_last_sentence_are_the_trailing_credit():
 
 def test_continuation_notes_are_furniture_and_join_the_story_across_pages():
     text = (
-        "一个村子的变化\n\n本报记者 张三\n\n这个搬迁的新村，是一个新的开始。\n村民们的日子越过越红火。\n（下转第二版）\n"
+        "一个村子的变化\n\n本报记者 张三\n\n这个搬迁的新村，是一个新的开始。\n"
+        "村民们的日子越过越红火。\n（下转第二版）\n"
         " （上接第一版）去年春天，我第一次来到这个村子。\n那时的村子还到处是工地。\n"
     )
     draft = parse(text)
@@ -293,7 +297,10 @@ def test_a_page_credit_naming_a_source_and_numbered_captions():
 
 
 def test_a_photo_news_box_with_its_credit_before_the_caption():
-    text = "街头一角\n时间：5月6日上午\n地点：某路天桥下\n拍摄者：本报记者 吴十\n\n有市民反映，天桥下的餐棚长期弃用，变得灰头土脸，影响街区面貌。\n"
+    text = (
+        "街头一角\n时间：5月6日上午\n地点：某路天桥下\n拍摄者：本报记者 吴十\n"
+        "\n有市民反映，天桥下的餐棚长期弃用，变得灰头土脸，影响街区面貌。\n"
+    )
     draft = parse(text)
     (photo,) = draft.pages[0].photos
     assert photo.photographer == "吴十" and "天桥下的餐棚长期弃用" in photo.caption
@@ -302,14 +309,22 @@ def test_a_photo_news_box_with_its_credit_before_the_caption():
 
 def test_a_caption_set_wider_than_the_storys_column():
     column = "".join(f"第{n}行写满窄栏，\n" for n in range(8))
-    text = f"某地雨中执勤\n\n□记者 张三\n\n{column}执勤结束。\n\n雨中，执勤的民警在街头疏导交通，为市民排忧解难。\n\n下一篇的标题\n\n下一篇正文，另起一段。\n"
+    text = (
+        f"某地雨中执勤\n\n□记者 张三\n\n{column}执勤结束。\n\n"
+        f"雨中，执勤的民警在街头疏导交通，为市民排忧解难。\n\n下一篇的标题\n\n"
+        f"下一篇正文，另起一段。\n"
+    )
     draft = parse(text)
     assert [p.caption for p in draft.pages[0].photos] == ["雨中，执勤的民警在街头疏导交通，为市民排忧解难。"]
 
 
 # -- 8. fake bold in other forms ------------------------------------------------------------------------------
 def test_a_headline_line_printed_twice_with_its_kicker_and_byline():
-    text = "某代表谈土豆销售\n——\n小小土豆变成\n小小土豆变成\n致富金豆豆\n致富金豆豆\n本报记者  王五\n山里的土豆，怎样卖出好价钱？\n“关键是找到销路。”\n"
+    text = (
+        "某代表谈土豆销售\n——\n小小土豆变成\n小小土豆变成\n致富金豆豆\n"
+        "致富金豆豆\n本报记者  王五\n山里的土豆，怎样卖出好价钱？\n"
+        "“关键是找到销路。”\n"
+    )
     (found,) = articles(text)
     assert found.headline == "小小土豆变成致富金豆豆" and found.kicker == "某代表谈土豆销售——"
     assert names(found) == [("王五", "记者")]
@@ -371,7 +386,7 @@ def test_the_default_profile_names_no_paper():
 def test_a_bad_profile_is_refused_with_its_file_name(tmp_path):
     path = tmp_path / "broken.json"
     path.write_text('{"key": "broken", "mastheads": {"X DAILY": 3}}', encoding="utf-8")
-    with pytest.raises(ProfileError, match="broken.json"):
+    with pytest.raises(ProfileError, match=r"broken\.json"):
         load_profile(path)
     path.write_text('{"key": "broken", "colour": "red"}', encoding="utf-8")
     with pytest.raises(ProfileError, match="unknown keys"):

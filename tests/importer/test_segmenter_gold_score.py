@@ -1,8 +1,9 @@
 """The segmenter against the hand-checked gold in ../shared/gold, with the team's own scorer.
 
 The scorer and the column-width rewrapper are imported from ../shared/tools; without that folder
-the tests fail in CI and skip elsewhere (see ``tests.shared_data``). Thresholds are those of the segmentation brief, on the
-seeds as they are and re-set at column widths 9 and 20 (rules must not fit today's line lengths).
+the tests fail in CI and skip elsewhere (see ``tests.shared_data``). Thresholds are those
+of the segmentation brief, on the seeds as they are and re-set at column widths 9 and 20
+(rules must not fit today's line lengths).
 """
 
 from __future__ import annotations
