@@ -256,8 +256,10 @@ class Assembler:
         of readers' items, and where the headline decision read a second story (:mod:`.headlines`)."""
         if not article.lines:
             return False
-        last = article.lines[-1]
-        text = self.raws[last.page][last.start : last.end]
+        # the credit may wrap onto the story's last line ("…此事。文/图 本报记者" / "窦阳")
+        tail = [line for line in article.lines[-2:] if line.page == article.lines[-1].page]
+        raw = self.raws[tail[-1].page]
+        text = " ".join(raw[line.start : line.end] for line in tail)
         if cr.trailing_credits(text) is not None or cr.glued_credit(text) is not None:
             return True
         label = _ITEM_LABEL.match(unit.flat)
