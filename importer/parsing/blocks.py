@@ -470,6 +470,8 @@ def _split_opening_title(unit: Unit) -> list[Unit]:
     if unit.kind != TEXT or unit.doubled or len(unit.lines) < 4:
         return [unit]
     lines = unit.lines
+    if any(mark in lines[0].flat for mark in "。；;！!？?：:、"):
+        return [unit]  # the first line holds a sentence's end: it opens a paragraph, not a title
     widths = sorted(cells(line.text) for line in lines)
     column = widths[len(widths) * 3 // 4]
     for size in (1, 2, 3, 4):
