@@ -513,6 +513,9 @@ class Assembler:
             return False
         if len(article.lines) < MIN_COLUMN_LINES:
             return False
+        last = article.lines[-1]
+        if not ends_sentence(self.raws[last.page][last.start : last.end]):
+            return False  # the story's sentence goes on in this block: a column of another width, not a caption
         widths = sorted(
             cells(self.raws[line.page][line.start : line.end]) for line in article.lines[-MIN_COLUMN_LINES * 4 :]
         )

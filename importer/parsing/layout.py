@@ -74,6 +74,8 @@ def is_headline_like(unit: Unit, prev: Unit | None) -> bool:
 
 #: A paragraph's line cut off by a column break fills the column, as the body's lines do.
 COLUMN_FILL = 0.6
+#: ... and is at most this much wider than the column's widest line (justification spaces).
+COLUMN_OVERFILL = 1.2
 
 
 def fills_column(unit: Unit, body: Unit) -> bool:
@@ -81,7 +83,9 @@ def fills_column(unit: Unit, body: Unit) -> bool:
     rather than a headline, which a larger type sets in fewer characters)?"""
     widths = sorted(cells(line.text) for line in body.lines)
     column = widths[len(widths) // 2]
-    return cells(unit.lines[0].text) >= COLUMN_FILL * column
+    width = cells(unit.lines[0].text)
+    # a line of that column is no wider than the column: a wider one is set across it (a headline)
+    return COLUMN_FILL * column <= width <= COLUMN_OVERFILL * max(widths)
 
 
 def is_cut_off(items: list[Unit | Group], index: int) -> bool:
