@@ -357,8 +357,12 @@ def split_names(text: str) -> list[str]:
             token = "".join(ch for ch in token if is_cjk(ch))
             if 2 <= len(token) <= 4:
                 names.append(token)
+            elif len(token) == 6:
+                # two names printed without a separator: three characters each is by far the likeliest
+                # split (two-character names pair with four-character ones only rarely)
+                names.extend([token[:3], token[3:]])
             elif len(token) > 4 and len(tokens) == 1 and len(token) % 2 == 0 and len(token) <= 8:
-                # two names printed without a separator are ambiguous; keep the text as one name rather than guess
+                # other glued names are ambiguous; keep the text as one name rather than guess
                 names.append(token)
     return names
 

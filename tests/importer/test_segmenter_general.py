@@ -398,3 +398,9 @@ def test_parse_issue_is_the_same_segmentation():
     assert [a.headline for a in parse_issue(text, source="x").pages[0].articles] == [
         a.headline for a in parse(text).pages[0].articles
     ]
+
+
+def test_two_names_glued_together_are_read_as_two():
+    text = "■某县讯(通讯员王小二李小三)近年来，某县不断改善办学条件。\n\n■某镇开展活动，群众踊跃参加。\n"
+    first = articles(text)[0]
+    assert names(first) == [("王小二", "通讯员"), ("李小三", "通讯员")]
