@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import blocks as bk
 from . import credits as cr
-from .blocks import Unit
+from . import units as bk
 from .bodytext import BodyLine, build_body
 from .drafts import Credit, SegmentKind
 from .headlines import STORY_TEXT, affinity
@@ -23,6 +22,7 @@ from .layout import AFTER, LONE_CAPTION_MAX, Group, is_couplet, is_intertitle, i
 from .pages import PageInfo, is_date_line, parse_date, read_header
 from .profiles import COLUMN_INTROS
 from .textfix import TERMINAL, cells, ends_sentence, join_lines
+from .units import Unit
 
 
 @dataclass

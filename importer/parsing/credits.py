@@ -44,6 +44,10 @@ LEAD = re.compile(
 _NOT_IN_LEAD_PLACE = ("记者", "通讯员", "编辑", "评论")
 
 
+#: What a lead holds near its start (…讯, …电); only such texts are matched against the lead forms.
+LEAD_HINT = re.compile(r"^.{0,12}讯|^.{0,18}电")
+
+
 def lead_match(flat: str) -> re.Match | None:
     """The lead at the start of a whitespace-free text, or None (see ``LEAD``)."""
     match = LEAD.match(flat)

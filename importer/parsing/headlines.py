@@ -25,8 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import blocks as bk
-from .blocks import Unit
+from . import units as bk
 from .layout import (
     AFTER,
     BEFORE,
@@ -42,6 +41,7 @@ from .layout import (
 )
 from .profiles import COLUMN_INTROS
 from .textfix import ends_sentence, strip_ws
+from .units import Unit
 
 #: A story left without a headline.
 HEADLESS = 1.0

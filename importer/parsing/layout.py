@@ -14,11 +14,11 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from . import blocks as bk
 from . import credits as cr
-from .blocks import Unit
+from . import units as bk
 from .profiles import COLUMN_INTROS
 from .textfix import cells, clean_headline, ends_sentence, has_sentence_punct, strip_ws, undoubled_text
+from .units import Unit
 
 AFTER = "after"
 BEFORE = "before"
