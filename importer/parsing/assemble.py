@@ -4,79 +4,31 @@ The walk keeps one "open" article that body text joins. Leads (本报讯), bylin
 commentary marks (□) and briefs (●) open a new article. A headline group either closes the open
 article (headlines printed after the body) or waits for the next article (printed before). A
 headline that arrives when no article is waiting for one — printed far from its body, or on the
-next page — goes to the latest article still without a headline. Captions become photos; a photo
-credit right after a caption completes it, a page credit fills the page's uncredited photos.
+next page — goes to the story it sums up (:mod:`.assemble_headlines`). Captions become photos; a
+photo credit right after a caption completes it, a page credit fills the page's uncredited photos
+(:mod:`.assemble_photos`). Which way each headline group points was decided before the walk
+(:mod:`.headlines`); the walk follows it.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from . import credits as cr
 from . import units as bk
+from .assemble_headlines import HeadlineMatching
+from .assemble_photos import PhotoSteps
 from .bodytext import BodyLine, build_body
+from .builds import ArticleBuild, Assembly, PhotoBuild, Span
 from .drafts import Credit, SegmentKind
-from .headlines import STORY_TEXT, affinity
 from .layout import AFTER, LONE_CAPTION_MAX, Group, is_couplet, is_intertitle, is_page_label
 from .pages import PageInfo, is_date_line, parse_date, read_header
 from .profiles import COLUMN_INTROS
-from .textfix import TERMINAL, cells, ends_sentence, join_lines
+from .textfix import TERMINAL, cells, ends_sentence
 from .units import Unit
 
 
-@dataclass
-class ArticleBuild:
-    id: int  # position in the file's articles
-    page: int
-    kind: str = "news"
-    headline: str | None = None
-    kicker: str | None = None
-    subheadline: str | None = None
-    reporters: list[Credit] = field(default_factory=list)
-    lines: list[BodyLine] = field(default_factory=list)
-    has_lead: bool = False
-    duplicate_of: int | None = None
-    body: str = ""
-
-
-@dataclass
-class PhotoBuild:
-    id: int  # position in the file's photos
-    page: int
-    caption: str = ""
-    photographer: str | None = None
-    title: str | None = None
-    qr: bool = False
-    credited: bool = False
-    article: int | None = None  # index into the file's articles
-
-
-@dataclass(slots=True)
-class Span:
-    """A classified span: ``owner`` is ("article", id) or ("photo", id) or None."""
-
-    kind: str
-    page: int
-    start: int
-    end: int
-    owner: tuple[str, int] | None = None
-    key: int = 0  # keeps distinct furniture items apart when spans are merged
-
-
-@dataclass
-class Assembly:
-    articles: list[ArticleBuild] = field(default_factory=list)
-    photos: list[PhotoBuild] = field(default_factory=list)
-    spans: list[Span] = field(default_factory=list)
-    infos: list[PageInfo] = field(default_factory=list)
-    #: page index -> a label printed at the top of the page (its section name)
-    labels: dict[int, str] = field(default_factory=dict)
-    #: page index -> photographer named by a page credit "（本版照片均为…摄）"
-    page_photographers: dict[int, str] = field(default_factory=dict)
-
-
-class Assembler:
+class Assembler(PhotoSteps, HeadlineMatching):
     def __init__(self, raws: list[str], pages: list[list[Unit | Group]], directions: list[str]):
         self.raws = raws
         self.pages = pages
@@ -297,57 +249,6 @@ class Assembler:
         followed = isinstance(after, Unit) and after.kind == bk.TEXT
         return followed or len(item.flat) > LONE_CAPTION_MAX or not ends_sentence(item.lines[-1].text)
 
-    def group_furniture_as_caption(self, group: Group, photo: int):
-        for unit in group.units:
-            self.unit_span(SegmentKind.CAPTION, unit, ("photo", photo))
-
-    def headless(self) -> list[ArticleBuild]:
-        """Articles of this or the previous page still without a headline, latest first (the latest
-        few: a headline printed away from its body is printed near it, and a page of thousands of
-        headless items must not make every headline look through all of them)."""
-        found = []
-        for article in self.out.articles[: -ORPHAN_REACH - 1 : -1]:
-            if article.page < self.page - 1:
-                break
-            if article.headline is None and article.kind != "brief":
-                found.append(article)
-        return found
-
-    def orphan_target(self, group: Group) -> ArticleBuild | None:
-        """Where a headline printed away from any body goes: the article of this or the previous
-        page without a headline whose opening text it shares the most words with, the latest one
-        when none stands out."""
-        candidates = self.headless()
-        if not candidates:
-            return None
-        return self.best_match(group, candidates[0], candidates[1:])
-
-    def best_match(self, group: Group, nearest: ArticleBuild, others: list[ArticleBuild] | None = None) -> ArticleBuild:
-        """``nearest``, unless another headless article of this or the previous page shares clearly
-        more of the headline's words (an extractor may print several headlines together, away from
-        their bodies: each goes to the story it sums up)."""
-        others = [a for a in (self.headless()[1:] if others is None else others) if a is not nearest]
-        if not others:
-            return nearest
-        best, score = nearest, affinity(group.text, self.opening_text(nearest)) + CLEARLY_MORE
-        for article in others:
-            value = affinity(group.text, self.opening_text(article))
-            if value > score:
-                best, score = article, value
-        return best
-
-    def opening_text(self, article: ArticleBuild) -> str:
-        """The opening text of an article's body so far (what a headline is compared with)."""
-        parts: list[str] = []
-        size = 0
-        for line in article.lines:
-            text = "".join(self.raws[line.page][line.start : line.end].split())
-            parts.append(text)
-            size += len(text)
-            if size >= STORY_TEXT:
-                break
-        return "".join(parts)[:STORY_TEXT]
-
     def on_group_before(self, group: Group, nxt):
         current = self.current
         unit = group.units[0]
@@ -489,60 +390,6 @@ class Assembler:
         _add_credits(article, credit)
         self.unit_span(SegmentKind.BYLINE, unit, self.art_owner(article))
 
-    def on_photo_credit(self, unit: Unit):
-        photo = self.last_photo
-        if photo is None or photo.credited:
-            photo = self.new_photo()
-        photo.photographer = cr.photographer_of(unit.text_nl())
-        photo.credited = True
-        self.unit_span(SegmentKind.PHOTO_CREDIT, unit, ("photo", photo.id))
-        if cr.CREDIT_FIRST.match(unit.flat):
-            self.caption_follows = photo
-
-    def extend_caption(self, photo: PhotoBuild, unit: Unit):
-        """Text that belongs to a photo already begun (its caption printed after its credit)."""
-        texts = [self.raws[self.page][line.start : line.end] for line in unit.lines]
-        photo.caption = join_lines([photo.caption, *texts]) if photo.caption else join_lines(texts)
-        self.unit_span(SegmentKind.CAPTION, unit, ("photo", photo.id))
-
-    def outside_column(self, article: ArticleBuild, unit: Unit) -> bool:
-        """Is ``unit`` one short sentence set much wider than the column the article runs in? A
-        text layer keeps a photo's caption where the photo stands, and a caption box is wider than a
-        narrow column (a closing sentence of the story would fill the column like the rest)."""
-        if len(unit.lines) > 2 or len(unit.flat) > LONE_CAPTION_MAX or not ends_sentence(unit.lines[-1].text):
-            return False
-        if len(article.lines) < MIN_COLUMN_LINES:
-            return False
-        last = article.lines[-1]
-        if not ends_sentence(self.raws[last.page][last.start : last.end]):
-            return False  # the story's sentence goes on in this block: a column of another width, not a caption
-        widths = sorted(
-            cells(self.raws[line.page][line.start : line.end]) for line in article.lines[-MIN_COLUMN_LINES * 4 :]
-        )
-        column = widths[len(widths) // 2]
-        return max(cells(line.text) for line in unit.lines) > CAPTION_WIDER * column
-
-    def new_photo(self) -> PhotoBuild:
-        photo = PhotoBuild(id=len(self.out.photos), page=self.page)
-        self.out.photos.append(photo)
-        self.last_photo = photo
-        return photo
-
-    def on_caption(self, unit: Unit):
-        photo = self.new_photo()
-        owner = ("photo", photo.id)
-        photo.qr = unit.flat.startswith("扫")
-        end = unit.end
-        if unit.credit_start is not None:
-            photo.photographer = cr.photographer_of(self.raws[self.page][unit.credit_start : unit.end])
-            photo.credited = True
-            end = unit.credit_start
-            self.span(SegmentKind.PHOTO_CREDIT, unit.credit_start, unit.end, owner)
-        raw = self.raws[self.page]
-        texts = [raw[line.start : min(line.end, end)] for line in unit.lines if line.start < end]
-        photo.caption = join_lines(texts)
-        self.span(SegmentKind.CAPTION, unit.start, end, owner)
-
     def on_text(self, unit: Unit):
         current = self.current
         awaiting = self.caption_follows
@@ -603,14 +450,6 @@ class Assembler:
             last.end = last.start + len(raw[last.start : start].rstrip())
 
 
-#: How many of the latest articles a headline printed away from its body may go to.
-ORPHAN_REACH = 12
-#: How much more of a headline's words another story must share than the nearest one to take it.
-CLEARLY_MORE = 0.3
-#: A story's column is measured on at least this many of its lines.
-MIN_COLUMN_LINES = 4
-#: A caption is set this much wider than the column of the story it stands in.
-CAPTION_WIDER = 1.6
 #: The label a reader's item opens with ("读者来信：", "网友留言：").
 _ITEM_LABEL = re.compile(r"^[\u4e00-\u9fff]{2,6}[：:]")
 #: A signature: a short last line without punctuation, after a line that ends a sentence ("读者").

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from .assemble import Assembler, Assembly, Span
+from .assemble import Assembler
 from .blocks import split_units
+from .builds import Assembly, Span
 from .drafts import ArticleDraft, IssueDraft, PageDraft, PhotoDraft, Segment, SegmentKind
 from .duplicates import mark_duplicates
 from .headlines import decide_directions
