@@ -34,8 +34,8 @@ _LEAD_SOURCE = rf"(?:本报|本刊|本网|{_AGENCIES}|[\u4e00-\u9fff]{{1,3}}[报
 #: ("西和讯（通讯员…）"). The credit may follow in brackets of either width, or as "记者张三报道：".
 LEAD = re.compile(
     r"^[【\[]?(?:"
-    rf"{_LEAD_SOURCE}(?:[\u4e00-\u9fff]{{1,8}}?)?(?:\d{{1,2}}月\d{{1,2}}日)?电"
-    rf"|{_LEAD_SOURCE}(?:[\u4e00-\u9fff]{{1,6}}?)?讯"
+    rf"{_LEAD_SOURCE}[\u4e00-\u9fff]{{0,8}}?(?:\d{{1,2}}月\d{{1,2}}日)?电"
+    rf"|{_LEAD_SOURCE}[\u4e00-\u9fff]{{0,6}}?讯"
     r"|[\u4e00-\u9fff]{2,4}讯(?=[（(])"
     r")[】\]]?"
     r"(?:[（(]([^（）()]{0,60})[）)]|((?:记者|通讯员)?[\u3400-\u9fff]{2,4}报道)[：:])?"

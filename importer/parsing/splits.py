@@ -12,7 +12,23 @@ import re
 
 from . import credits as cr
 from .textfix import cells, ends_sentence, has_sentence_punct
-from .units import BRIEF, BULLETS, BYLINE, CAPTION, COMMENT, LEAD, PCREDIT, TEXT, TRAIL, Line, Unit, flat_positions
+from .units import (
+    BRIEF,
+    BULLETS,
+    BYLINE,
+    CAPTION,
+    COMMENT,
+    FURN,
+    HEADER,
+    JUMP,
+    LEAD,
+    PCREDIT,
+    TEXT,
+    TRAIL,
+    Line,
+    Unit,
+    flat_positions,
+)
 
 #: A caption is at most this many lines; a longer text before a credit holds body text above it.
 CAPTION_MAX_LINES = 8
@@ -237,19 +253,31 @@ def repeated_pieces(block: list[Line]) -> list[tuple[int, int, bool]] | None:
     return pieces
 
 
+#: What may stand right after a block whose last lines are a headline printed under its body: a new
+#: story's start, page furniture or the page's end (not running text, which would continue a sentence).
+_AFTER_CLOSING_TITLE = (LEAD, BYLINE, COMMENT, BRIEF, HEADER, FURN, JUMP, CAPTION, PCREDIT)
+#: Marks a headline may hold; any other punctuation makes a line running text.
+_TITLE_MARKS = set("“”‘’《》·—「」")
+
+
 def split_glued_headlines(units: list[Unit]) -> list[Unit]:
-    """A headline printed right above a lead with no blank line between them and the body before:
-    "…工作任务。" / "某区部署防汛工作" / "本报讯（…）". The last lines of the text unit, when they
-    hold no sentence punctuation and follow a finished sentence, become a unit of their own."""
+    """Headlines glued to the body before them with no blank line: printed right above the next
+    lead ("…工作任务。" / "某区部署防汛工作" / "本报讯（…）"), or printed under their own body at the
+    end of its block ("…127处。" / "某村小游园扮靓乡村", then a blank line and the next story). The
+    last lines of the text unit, when they hold no sentence punctuation (no punctuation at all for a
+    headline closing its block) and follow a finished sentence, become a unit of their own."""
     out: list[Unit] = []
     for index, unit in enumerate(units):
         nxt = units[index + 1] if index + 1 < len(units) else None
-        glued = nxt is not None and nxt.kind in (LEAD, BYLINE, COMMENT) and not nxt.blank_before
-        if unit.kind in (TEXT, LEAD, BRIEF) and glued and len(unit.lines) >= 2:
+        above_lead = nxt is not None and nxt.kind in (LEAD, BYLINE, COMMENT) and not nxt.blank_before
+        closing = nxt is None or (nxt.blank_before and nxt.kind in _AFTER_CLOSING_TITLE)
+        if unit.kind in (TEXT, LEAD, BRIEF) and (above_lead or closing) and len(unit.lines) >= 2:
             for size in (1, 2, 3):
                 head, tail = unit.lines[:-size], unit.lines[-size:]
                 text = "".join(line.flat for line in tail)
                 if not head or len(text) > 40 or has_sentence_punct(text):
+                    break
+                if not above_lead and any(not ch.isalnum() and ch not in _TITLE_MARKS for ch in text):
                     break
                 if ends_sentence(head[-1].text):
                     out.append(Unit(unit.kind, head, unit.blank_before))
