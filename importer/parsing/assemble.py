@@ -246,7 +246,8 @@ class Assembler(PhotoSteps, HeadlineMatching):
         if not isinstance(item, Unit) or item.kind != bk.TEXT:
             return False
         after = self.following.get(id(item))
-        followed = isinstance(after, Unit) and after.kind == bk.TEXT
+        # a credit after it ("（张三）") ends a story: captions carry photo credits, not these
+        followed = isinstance(after, Unit) and after.kind in (bk.TEXT, bk.TRAIL, bk.AUTHORNOTE)
         return followed or len(item.flat) > LONE_CAPTION_MAX or not ends_sentence(item.lines[-1].text)
 
     def on_group_before(self, group: Group, nxt):

@@ -260,6 +260,25 @@ _AFTER_CLOSING_TITLE = (LEAD, BYLINE, COMMENT, BRIEF, HEADER, FURN, JUMP, CAPTIO
 _TITLE_MARKS = set("“”‘’《》·—「」")
 
 
+#: How a news story's first paragraph opens: a date, or a word for when ("近日", "今年以来").
+STORY_OPENING = re.compile(r"^(?:\d{1,2}月\d{1,2}日|近日|日前|近期|今年以来|昨天|昨日|今天|今日|记者从|记者近日)")
+
+
+def opens_story(flat: str) -> bool:
+    """Does a paragraph open the way a news story's first paragraph does?"""
+    return bool(STORY_OPENING.match(flat))
+
+
+def _signature_like(text: str) -> bool:
+    """A short sign-off under a last sentence ("网友", "读者 ab12"): a few characters, or a handle."""
+    return len(text) <= 4 or any(ch.isascii() and ch.isalpha() for ch in text)
+
+
+def _ends_story_line(text: str) -> bool:
+    """Does a line end a story's text: a sentence, or a credit after the last one?"""
+    return ends_sentence(text) or cr.trailing_credits(text) is not None or cr.glued_credit(text) is not None
+
+
 def split_glued_headlines(units: list[Unit]) -> list[Unit]:
     """Headlines glued to the body before them with no blank line: printed right above the next
     lead ("…工作任务。" / "某区部署防汛工作" / "本报讯（…）"), or printed under their own body at the
@@ -270,16 +289,20 @@ def split_glued_headlines(units: list[Unit]) -> list[Unit]:
     for index, unit in enumerate(units):
         nxt = units[index + 1] if index + 1 < len(units) else None
         above_lead = nxt is not None and nxt.kind in (LEAD, BYLINE, COMMENT) and not nxt.blank_before
-        closing = nxt is None or (nxt.blank_before and nxt.kind in _AFTER_CLOSING_TITLE)
+        closing = nxt is None or (
+            nxt.blank_before and (nxt.kind in _AFTER_CLOSING_TITLE or (nxt.kind == TEXT and opens_story(nxt.flat)))
+        )
         if unit.kind in (TEXT, LEAD, BRIEF) and (above_lead or closing) and len(unit.lines) >= 2:
             for size in (1, 2, 3):
                 head, tail = unit.lines[:-size], unit.lines[-size:]
                 text = "".join(line.flat for line in tail)
                 if not head or len(text) > 40 or has_sentence_punct(text):
                     break
-                if not above_lead and any(not ch.isalnum() and ch not in _TITLE_MARKS for ch in text):
+                if not above_lead and (
+                    any(not ch.isalnum() and ch not in _TITLE_MARKS for ch in text) or _signature_like(text)
+                ):
                     break
-                if ends_sentence(head[-1].text):
+                if _ends_story_line(head[-1].text):
                     out.append(Unit(unit.kind, head, unit.blank_before))
                     unit = Unit(TEXT, tail, False)
                     break
