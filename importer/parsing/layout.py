@@ -101,6 +101,8 @@ def is_cut_off(items: list[Unit | Group], index: int) -> bool:
     unit = group.units[0]
     if unit.doubled or unit.notes.get("title"):
         return False  # fake bold and a block's opening title are headlines
+    if not unit.blank_before:
+        return False  # a column break starts a new box: a line glued under the text is no cut-off line
     if prev.kind not in (bk.TEXT, bk.LEAD) or nxt.kind != bk.TEXT:
         return False
     if cr.trailing_credits(prev.lines[-1].text) is not None:
