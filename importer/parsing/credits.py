@@ -312,6 +312,13 @@ def trailing_photo_credit(text: str) -> int | None:
 CREDIT_MAX = 32
 
 
+#: A person's name printed alone under a headline: "张三丰", "李  四", "某市某区  王  五" (as printed).
+BARE_NAME = re.compile(
+    r"^(?:[\u4e00-\u9fff]{2,3}|[\u4e00-\u9fff](?:\s+[\u4e00-\u9fff]){1,2}"
+    r"|[\u4e00-\u9fff]{2,12}\s{2,}[\u4e00-\u9fff](?:\s*[\u4e00-\u9fff]){1,3})$"
+)
+
+
 def is_photo_credit(flat: str) -> bool:
     """A whole (whitespace-free) text that credits a photo: "本报记者钱多多摄", "（资料图片）"."""
     if len(flat) > CREDIT_MAX or PAGE_CREDIT.match(flat) or PAGE_SOURCE.match(flat):

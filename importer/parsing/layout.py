@@ -167,20 +167,13 @@ def _comma_headline(unit: Unit, prev: Unit | None, nxt: Unit | None) -> bool:
     )
 
 
-#: A person's name printed alone under a headline: "张三丰", "李  四", "某市某区  王  五".
-_BARE_NAME = re.compile(
-    r"^(?:[\u4e00-\u9fff]{2,3}|[\u4e00-\u9fff](?:\s+[\u4e00-\u9fff]){1,2}"
-    r"|[\u4e00-\u9fff]{2,12}\s{2,}[\u4e00-\u9fff](?:\s*[\u4e00-\u9fff]){1,3})$"
-)
-
-
 def is_bare_name_byline(unit: Unit, prev: Unit | None, nxt: Unit | None) -> bool:
     """A headline-like block that is the author's name: one line shaped like a name, right under a
     longer headline and right above running text (commentary pages sign their pieces this way)."""
     if len(unit.lines) != 1 or unit.doubled or unit.kind != bk.TEXT:
         return False
     text = unit.lines[0].text
-    if not _BARE_NAME.match(text):
+    if not cr.BARE_NAME.match(text):
         return False
     # a letter-spaced name ("赵  六") is set as no headline is; an unspaced one needs a longer headline above
     shortest = 4 if " " in text.strip() else 6

@@ -139,6 +139,9 @@ def split_opening_title(unit: Unit) -> list[Unit]:
     lines = unit.lines
     if any(mark in lines[0].flat for mark in "。；;！!？?：:、"):
         return [unit]  # the first line holds a sentence's end: it opens a paragraph, not a title
+    signed = _signed_title(lines)
+    if signed:
+        return signed
     widths = sorted(cells(line.text) for line in lines)
     column = widths[len(widths) * 3 // 4]
     for size in (1, 2, 3, 4):
@@ -165,6 +168,34 @@ def split_opening_title(unit: Unit) -> list[Unit]:
 
 #: Two or three names standing on their own line ("张三丰 李四"): a credit, after a body's last sentence.
 _BARE_NAMES = re.compile(r"^[\u4e00-\u9fff]{2,3}(?:[ \u3000]+[\u4e00-\u9fff]{2,3}){1,2}$")
+
+
+def _signed_title(lines: list[Line]) -> list[Unit] | None:
+    """A block that opens with a title, then its author's name on a line of its own, then the body
+    ("某事不能只走过场" / "张三丰" / "最近，…"): commentary pages print their pieces so, and an extractor
+    that writes no blank lines runs the three together. None when the block does not open so."""
+    for size in (1, 2):
+        if len(lines) < size + 2:
+            return None
+        title, name, body = lines[:size], lines[size], lines[size + 1 :]
+        if any(has_sentence_punct(line.flat) or "：" in line.flat for line in title):
+            return None
+        spaced = " " in name.text.strip()
+        if not cr.BARE_NAME.match(name.text):
+            continue
+        if not spaced and len(name.flat) >= len("".join(line.flat for line in title)):
+            continue
+        if not has_sentence_punct(body[0].flat):
+            continue
+        column = max(cells(line.text) for line in body[:4])
+        if not spaced and cells(title[-1].text) > TITLE_SHORT_LINE * 1.2 * column:
+            continue  # a title that fills the column wraps: its last piece is no name ("…恢" / "复热闹")
+        return [
+            Unit(TEXT, title, title[0].blank_before, notes={"title": True}),
+            Unit(BYLINE, [name], False, notes={"bare_name": True}),
+            Unit(TEXT, body, False),
+        ]
+    return None
 
 
 def split_bare_names(unit: Unit) -> list[Unit]:
