@@ -83,7 +83,7 @@ AUTHOR_NOTE = re.compile(r"^[（(]作者(?:为|系|是|单位).{1,80}[）)]$")
 _PHOTO_ROLE = rf"(?:本报|{_AGENCIES})?(?:特约)?(?:摄影记者|记者|通讯员|摄影)?"
 #: "（本版照片均为本报记者钱多多摄）" (whitespace-free).
 PAGE_CREDIT = re.compile(
-    rf"^[（(]本(?:版|期|组)(?:照片|图片|摄影)(?:均|都|皆)?(?:为|由|系)?{_PHOTO_ROLE}({NAME})摄[）)]$"
+    rf"^[（(]本(?:版|期|组)(?:照片|图片|摄影)(?:除署名外)?(?:均|都|皆)?(?:为|由|系)?{_PHOTO_ROLE}({NAME})摄[）)]$"
 )
 #: A page's photos credited to a source: "本版图片均据某通讯社", "（本版图片由某社提供）" (whitespace-free).
 PAGE_SOURCE = re.compile(

@@ -29,6 +29,8 @@ _CN_PAPER = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:日报|晚报|晨报|快报|商
 #: A line that holds nothing but a page number, possibly with the page's section after it: "A03",
 #: "05", "11/05", "第1版 要闻", "14  生态", "B2". Only next to a page's other header lines is it a header.
 PAGE_NUMBER_LINE = re.compile(r"^(?:[A-Z]{1,2}\d{1,2}|\d{1,2}(?:/\d{1,2})?|第\d{1,2}版)(?:\s+\S{1,10})?$")
+#: A header line opening with a bare page number set apart by spaces ("05  县域  …", as printed).
+_BARE_PAGE_HEADER = re.compile(r"^\d{1,2}\s{2,}\S")
 #: An issue number line ("总第1658期  今日4版").
 _ISSUE_NUMBER = re.compile(r"^总第\d+期")
 
@@ -38,7 +40,9 @@ DATE_LINE = re.compile(rf"^(\d{{4}})年(\d{{1,2}})月(\d{{1,2}})日{_WEEKDAY}?(?
 _SEPARATORS = "│|｜丨"
 #: A page number such as "A08" (or "第8版") standing at the start of the line or between separators.
 _PAGE_NO = re.compile(r"(?:^|[│|｜丨])([A-Z]{1,2}\d{1,2}|第\d{1,2}版)(?=[│|｜丨\u4e00-\u9fff]|$)")
-_STAFF = re.compile(r"(责任编辑|编辑|责编|校对|组版|美编|版式)[：:]\s*([\u4e00-\u9fff]{2,4})")
+_STAFF_ROLE = r"(?:责任编辑|编辑|责编|校对|组版|美编|版式|审校|值班编辑)"
+#: A staff credit "编辑：张三" (whitespace-free: a name ends where the next role, a mark or the line does).
+_STAFF = re.compile(rf"({_STAFF_ROLE})[：:]\s*([\u4e00-\u9fff]{{2,4}}?)(?={_STAFF_ROLE}|[^\u4e00-\u9fff]|$)")
 #: Staff printed without colons: "编辑 张三 校对 李四" (raw text, spaces kept).
 _STAFF_SPACED = re.compile(r"(责任编辑|编辑|责编|校对|组版|美编|版式)\s+([\u4e00-\u9fff]{2,4})(?=\s|$)")
 #: What any header line holds: a capital (an English masthead, a page number such as "A08"), 第 and a
@@ -112,6 +116,10 @@ def header_kind(flat: str, text: str | None = None) -> str | None:
         return "page"
     if _ISSUE_NUMBER.match(flat) and len(flat) <= 20:
         return "page"
+    if text is not None and _BARE_PAGE_HEADER.match(text) and _DATE.search(flat):
+        return "page"  # "05  县域  2026年4月2日 星期四": a bare page number set apart, and a date
+    if _DATE.match(flat) and _STAFF.search(flat) and len(flat) <= 50:
+        return "staff"  # "2026年4月5日 星期日  编辑：张三"
     if len(_STAFF.findall(flat)) >= 2 or (_STAFF.match(flat) and len(flat) <= 12):
         return "staff"
     if text is not None and len(_STAFF_SPACED.findall(text)) >= 2 and len(flat) <= 30:
@@ -138,6 +146,14 @@ def read_header(flat: str, info: PageInfo, text: str | None = None) -> None:
     elif kind == "page":
         match = _PAGE_NO.search(flat)
         if match is None:
+            if text is not None and _BARE_PAGE_HEADER.match(text):
+                number, *rest = text.split()
+                info.number = info.number or number
+                info.date = info.date or parse_date(flat)
+                if rest and 1 <= len(rest[0]) <= 8 and not _DATE.match(rest[0]) and not info.section:
+                    info.section = rest[0]
+                for role, name in _STAFF.findall(flat):
+                    info.staff.setdefault({"责编": "编辑"}.get(role, role), name)
             return
         info.number = info.number or match.group(1)
         info.date = info.date or parse_date(flat)
@@ -147,6 +163,7 @@ def read_header(flat: str, info: PageInfo, text: str | None = None) -> None:
         if parts and 2 <= len(parts[0]) <= 12 and not info.section:
             info.section = parts[0]
     elif kind == "staff":
+        info.date = info.date or parse_date(flat)
         for role, name in _STAFF.findall(flat) or _STAFF_SPACED.findall(text or ""):
             role = {"责编": "编辑"}.get(role, role)
             info.staff.setdefault(role, name)

@@ -404,3 +404,25 @@ def test_two_names_glued_together_are_read_as_two():
     text = "■某县讯(通讯员王小二李小三)近年来，某县不断改善办学条件。\n\n■某镇开展活动，群众踊跃参加。\n"
     first = articles(text)[0]
     assert names(first) == [("王小二", "通讯员"), ("李小三", "通讯员")]
+
+
+@pytest.mark.parametrize(
+    ("line", "number", "section", "staff"),
+    [
+        ("编辑：张三丰 校对：李四光", None, None, {"编辑": "张三丰", "校对": "李四光"}),
+        ("编辑：王五  美编：赵六", None, None, {"编辑": "王五", "美编": "赵六"}),
+        ("05  县域  2026年4月2日 星期四  编辑：钱七", "05", "县域", {"编辑": "钱七"}),
+        ("2026年4月5日 星期日  编辑：孙八", None, None, {"编辑": "孙八"}),
+    ],
+)
+def test_staff_and_bottom_header_lines(line, number, section, staff):
+    info = PageInfo()
+    read_header("".join(line.split()), info, line)
+    assert (info.number, info.section, info.staff) == (number, section, staff)
+
+
+def test_a_number_wrapped_over_two_lines_stays_one_number():
+    (found,) = articles(
+        "某县植树造林\n\n本报讯（记者张三）今年全县共栽种树苗13\n00余棵，造林面积1\n.6万亩，成活率高。\n"
+    )
+    assert "1300余棵" in found.body and "1.6万亩" in found.body
