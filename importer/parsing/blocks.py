@@ -25,6 +25,7 @@ from .splits import (
     split_captions,
     split_glued_headlines,
     split_opening_title,
+    split_titled_brief,
     wrapped_lead_at,
 )
 from .textfix import ends_sentence, has_sentence_punct, is_cjk, undouble
@@ -288,6 +289,7 @@ def split_units(raw: str) -> list[Unit]:
         if tail is not None:
             units.append(Unit(PCREDIT, block[tail:], blank_before if tail == 0 else False))
     units = [piece for unit in units for piece in split_bare_names(unit)]
+    units = [piece for unit in units for piece in split_titled_brief(unit)]
     units = split_at_photo_credits(units)
     units = [piece for unit in units for piece in split_opening_title(unit)]
     units = split_glued_headlines(units)

@@ -198,6 +198,34 @@ def _signed_title(lines: list[Line]) -> list[Unit] | None:
     return None
 
 
+#: A brief's title line stands short of the column its text fills.
+TITLE_SHORT_OF_COLUMN = 0.85
+
+
+def split_titled_brief(unit: Unit) -> list[Unit]:
+    """A bulleted item that opens with its own title and runs into its text ("◆某局" / "排查隐患" /
+    "某局日前启动…"): the title lines are cut off (the layout then reads them as a headline). The
+    title holds no punctuation, its last line stands short of the column the text fills, and the text
+    after it holds sentence punctuation within its first lines."""
+    lines = unit.lines
+    if unit.kind != BRIEF or len(lines) < 3:
+        return [unit]
+    for size in (1, 2, 3):
+        title, rest = lines[:size], lines[size:]
+        if len(rest) < 2:
+            break
+        flat = "".join(line.flat for line in title).strip(BULLETS)
+        if any(not ch.isalnum() and ch not in _TITLE_MARKS for ch in flat):
+            break
+        column = max(cells(line.text) for line in rest)
+        if cells(title[-1].text) > TITLE_SHORT_OF_COLUMN * column:
+            continue
+        if not any(has_sentence_punct(line.flat) for line in rest[:3]):
+            continue
+        return [Unit(BRIEF, title, unit.blank_before), Unit(TEXT, rest, False)]
+    return [unit]
+
+
 def split_bare_names(unit: Unit) -> list[Unit]:
     """A text block whose last line is nothing but names, right under its last sentence, ends with
     its story's trailing credit: the names become a credit unit of their own (were they left in the
