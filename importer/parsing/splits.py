@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from . import credits as cr
-from .textfix import cells, ends_sentence, has_sentence_punct
+from .textfix import cells, ends_sentence, has_sentence_punct, undouble
 from .units import (
     BRIEF,
     BULLETS,
@@ -351,9 +351,12 @@ def split_glued_headlines(units: list[Unit]) -> list[Unit]:
         closing = nxt is None or (
             nxt.blank_before and (nxt.kind in _AFTER_CLOSING_TITLE or (nxt.kind == TEXT and opens_story(nxt.flat)))
         )
-        if unit.kind in (TEXT, LEAD, BRIEF) and (above_lead or closing) and len(unit.lines) >= 2:
+        bold_tail = unit.kind in (TEXT, LEAD, BRIEF) and len(unit.lines) >= 2 and undouble(unit.lines[-1].text)
+        if unit.kind in (TEXT, LEAD, BRIEF) and (above_lead or closing or bold_tail) and len(unit.lines) >= 2:
             for size in (1, 2, 3):
                 head, tail = unit.lines[:-size], unit.lines[-size:]
+                if bold_tail and not (above_lead or closing) and not all(undouble(line.text) for line in tail):
+                    break  # a fake-bold headline closes its block by itself; plain lines need a closing context
                 text = "".join(line.flat for line in tail)
                 if not head or len(text) > 40 or has_sentence_punct(text):
                     break
