@@ -154,6 +154,7 @@ class Assembler(PhotoSteps, HeadlineMatching):
             self.last_photo = None
         for article in self.out.articles:
             self.finish(article)
+        self.share_numbered_credits()
         return self.out
 
     def on_group(self, group: Group, index: int, nxt):
@@ -356,16 +357,19 @@ class Assembler(PhotoSteps, HeadlineMatching):
             credits = [Credit(pieces[-1], "作者")] if pieces and 2 <= len(pieces[-1]) <= 4 else []
         else:
             credits = cr.byline_credits(unit.text_nl()) or []
+        photos_by = credits[0].name if credits and cr.WORDS_AND_PICTURES.search(unit.text_nl()) else None
         nxt = self.following.get(id(unit))
         body_follows = isinstance(nxt, Unit) and nxt.kind in (bk.TEXT, bk.LEAD, bk.BYLINE)
         current = self.current
         if current is not None and current.lines and not body_follows:
             _add_credits(current, credits)
+            current.photos_by = current.photos_by or photos_by
             self.unit_span(SegmentKind.BYLINE, unit, self.art_owner(current))
             self.close()  # the credit ends the story: text after it is another's
             return
         article = self.byline_opened() or self.new_article("feature")
         article.has_lead = True
+        article.photos_by = article.photos_by or photos_by
         _add_credits(article, credits)
         self.unit_span(SegmentKind.BYLINE, unit, self.art_owner(article))
 

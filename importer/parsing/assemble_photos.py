@@ -12,7 +12,7 @@ from .builds import ArticleBuild, PhotoBuild
 from .drafts import SegmentKind
 from .layout import LONE_CAPTION_MAX, Group
 from .textfix import cells, ends_sentence, join_lines
-from .units import Unit
+from .units import CIRCLED, Unit
 
 #: A story's column is measured on at least this many of its lines.
 MIN_COLUMN_LINES = 4
@@ -62,6 +62,9 @@ class PhotoSteps:
 
     def new_photo(self) -> PhotoBuild:
         photo = PhotoBuild(id=len(self.out.photos), page=self.page)
+        last = self.last_article
+        if last is not None and last.page == self.page:
+            photo.after_article = last.id
         self.out.photos.append(photo)
         self.last_photo = photo
         return photo
@@ -80,3 +83,18 @@ class PhotoSteps:
         texts = [raw[line.start : min(line.end, end)] for line in unit.lines if line.start < end]
         photo.caption = join_lines(texts)
         self.span(SegmentKind.CAPTION, unit.start, end, owner)
+
+    def share_numbered_credits(self):
+        """Numbered captions printed together ("①…" "②… 张三 摄") share the credit printed under the
+        last of them: each uncredited one of the run gets its photographer."""
+        run: list[PhotoBuild] = []
+        for photo in [*self.out.photos, None]:
+            numbered = photo is not None and photo.caption[:1] in CIRCLED
+            if numbered and run and run[-1].page == photo.page and not run[-1].credited:
+                run.append(photo)
+                continue
+            if len(run) > 1 and run[-1].credited and run[-1].photographer:
+                for earlier in run[:-1]:
+                    if not earlier.credited:
+                        earlier.photographer = run[-1].photographer
+            run = [photo] if numbered else []

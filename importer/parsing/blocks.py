@@ -36,6 +36,7 @@ from .units import (
     BULLETS,
     BYLINE,
     CAPTION,
+    CIRCLED,
     COMMENT,
     FURN,
     HEADER,
@@ -54,10 +55,9 @@ from .units import (
 )
 
 _PICTURE_LEAD = re.compile(r"^(图为|(上|下|左|右|中)图|图[①-⑳\d])")
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 #: A numbered caption ("①不少居民趁周末到公园内游玩"): a circled number, then one short sentence
 #: at most (a numbered item with several sentences is a brief).
-_NUMBERED_CAPTION = re.compile(rf"^[{_CIRCLED}][^。；;！!？?]{{4,60}}。?$")
+_NUMBERED_CAPTION = re.compile(rf"^[{CIRCLED}][^。；;！!？?]{{4,60}}。?$")
 _QR = re.compile(r"^扫(描)?图?[①-⑳\d]?二维码|^扫图[①-⑳\d]")
 _PROMO = ("公众号", "微信号", "扫码关注", "客户端", "视频号", "抖音号", "订阅", "热线", "邮发代号", "联系电话")
 #: A promo or notice block is at most this long (a subscription notice with its phone number).
@@ -130,7 +130,7 @@ def _raw_blocks(lines: list[Line]) -> list[list[Line]]:
 #: a brief's bullet, a page or photo credit or source, a comment mark, an author note, a trailing
 #: credit, a caption (arrow, QR code, picture lead). A line that starts otherwise and holds no 摄 (a
 #: photo credit) is plain text, which most lines are, so they skip the rules' patterns.
-_RULE_STARTS = frozenset("●•（(□◎扫图上下左右中本视资网新拍" + BULLETS + ARROWS + _CIRCLED)
+_RULE_STARTS = frozenset("●•（(□◎扫图上下左右中本视资网新拍" + BULLETS + ARROWS + CIRCLED)
 #: What a byline line holds: a role word or a "/文" "/图" mark. Only such short lines are parsed as one.
 _BYLINE_HINT = re.compile(r"记|通\s*讯|实\s*习|评\s*论\s*员|主\s*持|撰\s*稿|[/／]\s*[文图]")
 

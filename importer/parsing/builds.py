@@ -26,6 +26,9 @@ class ArticleBuild:
     has_lead: bool = False
     duplicate_of: int | None = None
     body: str = ""
+    #: who took the article's photos when its byline says so ("文/图 本报记者 张三"): the photographer
+    #: of its photos that carry no credit of their own
+    photos_by: str | None = None
 
 
 @dataclass
@@ -38,6 +41,8 @@ class PhotoBuild:
     qr: bool = False
     credited: bool = False
     article: int | None = None  # index into the file's articles
+    #: the article printed right before the photo on its page (whose 文/图 byline may credit it)
+    after_article: int | None = None
 
 
 @dataclass(slots=True)

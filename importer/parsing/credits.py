@@ -139,6 +139,10 @@ _NAME_MADE = re.compile(rf"^({NAME})\s*(?:[/／]\s*([文图])|(摄))$")
 _NOT_BYLINE = re.compile(r"[。，；！？!?,;：:“”\d]")
 
 
+#: "文/图" (or "图/文") anywhere in a byline: the person named wrote the text and took the photos.
+WORDS_AND_PICTURES = re.compile(r"文\s*[/／·]\s*图|图\s*[/／·]\s*文")
+
+
 def byline_credits(text: str) -> list[Credit] | None:
     """Credits of a byline line ("本报记者 石 磊", "□晚报记者 张三", "实习生 李四 记者 王五",
     "□记者 赵六/文", "钱七/图", "本报评论员"), or None when the line is not one.

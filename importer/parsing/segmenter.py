@@ -85,6 +85,9 @@ def _drafts(text: str, source: str, pages: list[tuple[int, str]], assembly: Asse
         photographer = photo.photographer
         if photographer is None and not photo.credited and not photo.qr:
             photographer = assembly.page_photographers.get(photo.page)
+            story = photo.article if photo.article is not None else photo.after_article
+            if photographer is None and story is not None:
+                photographer = assembly.articles[story].photos_by  # "文/图 本报记者 张三"
         draft = PhotoDraft(caption=photo.caption, photographer=photographer)
         if photo.article is not None:
             draft.article = local_article[photo.article]

@@ -33,6 +33,8 @@ JUMP = "jump"  # （下转第二版） / （上接第一版）: where a continue
 JUMP_NOTE = re.compile(r"^[（(]?(?:下转|上接|接上|转)(?:第?[一二三四五六七八九十\d]{1,3}版|[A-Z]\d{1,2}版?|页)[）)]?$")
 
 ARROWS = "⬆⬅➡⬇↑←→↓"
+#: Circled numbers that number captions (and sometimes briefs).
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 #: Bullets that open an item of a briefs column.
 BULLETS = "●•■◆◇▲△★☆○"
 

@@ -426,3 +426,25 @@ def test_a_number_wrapped_over_two_lines_stays_one_number():
         "某县植树造林\n\n本报讯（记者张三）今年全县共栽种树苗13\n00余棵，造林面积1\n.6万亩，成活率高。\n"
     )
     assert "1300余棵" in found.body and "1.6万亩" in found.body
+
+
+def test_numbered_captions_share_the_credit_under_the_last_one():
+    text = (
+        "某镇油菜花开\n\n某镇的油菜花进入盛花期，吸引了大批游客前来踏青赏花，带动了村民增收。\n"
+        "镇里还在花海中设置了观景台和步道，方便游客观赏拍照。\n"
+        "不少农户在入口处摆摊售卖土特产，一天下来收入可观，大家都说花海带来了好日子。\n\n"
+        "①游客在花海中拍照留念。\n\n②无人机航拍下的油菜\n花田。  本报记者 张三 摄\n"
+    )
+    photos = parse(text).pages[0].photos
+    assert [(p.caption[:1], p.photographer) for p in photos] == [("①", "张三"), ("②", "张三")]
+
+
+def test_words_and_pictures_credit_the_storys_photo():
+    text = (
+        "社区便民维修圈\n\n“以前修个水龙头要等好几天，现在手机上下个单，师傅半小时就上门了。”\n"
+        "家住某社区的居民说，社区引入便民维修服务后，生活方便多了。\n文/图 本报记者 李四\n\n"
+        "⬆维修师傅上门为居民检修热水器。\n"
+    )
+    draft = parse(text)
+    (photo,) = draft.pages[0].photos
+    assert photo.photographer == "李四"
