@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
+from articles.dictionary import dictionary_entries
 from articles.models import Issue
 
 from ..models import EventResult, ImportEvent, ImportRun, RunStatus
@@ -240,7 +241,9 @@ def issues_import_batch(
     if on_total:
         on_total(count_sources(paths))
     items = _batch_items(paths, max_bytes=max_bytes, force=force)
-    for outcome in parse_sources(items, jobs=jobs, max_bytes=max_bytes, index=True):
+    # the editors' word dictionary as it is when the batch starts, in every worker
+    parsed = parse_sources(items, jobs=jobs, max_bytes=max_bytes, index=True, dictionary=dictionary_entries())
+    for outcome in parsed:
         if isinstance(outcome, _Decided):
             file_report, logged = outcome.report, False
             sha256, encoding = outcome.sha256, ""
