@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import SynchronousOnlyOperation
 from django.db import DatabaseError, transaction
 from django.db.models import Count, Max, Q
 
@@ -80,8 +81,9 @@ _copy = _ProcessCopy()
 def dictionary_provider() -> list[DictionaryEntry] | None:
     """The word list when it changed since this process last loaded it, else None (see the module's note).
 
-    A database that cannot answer (tables not migrated yet, a broken transaction) leaves the list as it is:
-    tokenising never fails because of the dictionary. The query runs in a savepoint, so a failure does not
+    A database that cannot answer (tables not migrated yet, a broken transaction, a caller not allowed to
+    query, such as code running in an async context or a test without database access) leaves the list as it
+    is: tokenising never fails because of the dictionary. The query runs in a savepoint, so a failure does not
     break the caller's transaction on PostgreSQL.
     """
     now = time.monotonic()
@@ -95,7 +97,7 @@ def dictionary_provider() -> list[DictionaryEntry] | None:
                 if fingerprint == _copy.fingerprint:
                     return None
                 entries = dictionary_entries()
-        except DatabaseError:
+        except (DatabaseError, RuntimeError, SynchronousOnlyOperation):
             logger.warning("the word dictionary could not be read; jieba keeps the words it has", exc_info=True)
             return None
         _copy.fingerprint = fingerprint

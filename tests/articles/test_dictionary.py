@@ -253,3 +253,12 @@ def test_a_reader_finds_the_article_through_the_api_by_the_word(anon_client, edi
 def test_non_editors_cannot_reach_the_dictionary(client):
     client.force_login(UserFactory(username="staff-without-rights", is_staff=True))
     assert client.get(reverse("admin:articles_dictionaryword_changelist")).status_code == 403
+
+
+@pytest.mark.parametrize("error", [RuntimeError("Database access not allowed"), dictionary.DatabaseError("gone")])
+def test_tokenising_never_fails_because_the_dictionary_cannot_be_read(monkeypatch, error):
+    def unreadable():
+        raise error
+
+    monkeypatch.setattr(dictionary, "_fingerprint", unreadable)
+    assert tokens.tokenise(f"{WORD}的石榴") == ["石榴", "岗村", "的", "石榴"]
