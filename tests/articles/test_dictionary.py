@@ -262,3 +262,24 @@ def test_tokenising_never_fails_because_the_dictionary_cannot_be_read(monkeypatc
 
     monkeypatch.setattr(dictionary, "_fingerprint", unreadable)
     assert tokens.tokenise(f"{WORD}的石榴") == ["石榴", "岗村", "的", "石榴"]
+
+
+def test_reverting_a_word_from_history_goes_through_the_service(editor_browser, editor):
+    article = tokenised_article(body=f"{WORD}的村民，翠湖湾区的居民。")
+    word = dictionary.dictionary_word_add(word=WORD, user=editor).word
+    dictionary.dictionary_word_update(dictionary_word=word, user=editor, data={"word": "翠湖湾区"})
+    assert WORD not in stored_tokens(article)
+    first = word.history.earliest()
+    url = reverse("admin:articles_dictionaryword_simple_history", args=[word.pk, first.history_id])
+    form = editor_browser.get(url)
+    assert form.status_code == 200
+    response = editor_browser.post(
+        url,
+        {"word": WORD, "frequency": "", "part_of_speech": "", "note": "", "expected_version": 2},
+        follow=True,
+    )
+    assert "re-tokenised" in response.content.decode()
+    word.refresh_from_db()
+    assert word.word == WORD and word.version == 3
+    assert word.history.latest().history_change_reason == "reverted from history"
+    assert WORD in stored_tokens(article) and "翠湖湾区" not in stored_tokens(article)
