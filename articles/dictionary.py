@@ -196,6 +196,11 @@ def _record(word: DictionaryWord, change: DictionaryChange) -> None:
     )
 
 
+def _check_frequency(frequency: int | None) -> None:
+    if frequency is not None and frequency < 1:
+        raise ValueError("a dictionary word's frequency is at least 1 (0 would make jieba split it)")
+
+
 def _word_taken(word: str, *, exclude_pk: int | None = None) -> None:
     clash = DictionaryWord.objects.filter(word=word)
     if exclude_pk is not None:
@@ -216,6 +221,7 @@ def dictionary_word_add(
     """Add a word jieba must keep whole, and re-tokenise the articles that contain it."""
     clean = dictionary_clean_word(word)
     _word_taken(clean)
+    _check_frequency(frequency)
     editor = _editor(user)
     row = DictionaryWord(
         word=clean,
@@ -264,6 +270,8 @@ def dictionary_word_update(
         if name == "word":
             value = dictionary_clean_word(value)
             _word_taken(value, exclude_pk=stored.pk)
+        elif name == "frequency":
+            _check_frequency(value)
         elif name in ("part_of_speech", "note"):
             value = (value or "").strip() if name == "part_of_speech" else value or ""
         setattr(stored, name, value)

@@ -10,6 +10,7 @@ keeps every change of them and of credits.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -240,7 +241,10 @@ class DictionaryWord(models.Model):
 
     word = models.CharField(max_length=50, unique=True, help_text="Kept whole by jieba; white space is dropped.")
     frequency = models.PositiveIntegerField(
-        null=True, blank=True, help_text="jieba's word frequency; empty lets jieba pick one that keeps it whole."
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],  # 0 would tell jieba to split the word, the opposite of keeping it
+        help_text="jieba's word frequency; empty lets jieba pick one that keeps it whole.",
     )
     part_of_speech = models.CharField(max_length=10, blank=True, help_text="jieba's POS tag, e.g. ns for a place.")
     note = models.TextField(blank=True)

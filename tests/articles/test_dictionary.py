@@ -22,6 +22,7 @@ from django.urls import reverse
 from articles import dictionary
 from articles.models import Article, DictionaryWord
 from importer.parsing import files, tokens
+from tests.articles.test_locks import _touched
 from tests.conftest import SEEDS
 from tests.factories import ArticleFactory, IssueFactory, PageFactory, UserFactory
 
@@ -285,3 +286,27 @@ def test_reverting_a_word_from_history_goes_through_the_service(editor_browser, 
     assert word.word == WORD and word.version == 3
     assert word.history.latest().history_change_reason == "reverted from history"
     assert WORD in stored_tokens(article) and "翠湖湾区" not in stored_tokens(article)
+
+
+def test_a_frequency_of_zero_is_refused(editor):
+    with pytest.raises(ValueError, match="at least 1"):
+        dictionary.dictionary_word_add(word=WORD, user=editor, frequency=0)
+    word = dictionary.dictionary_word_add(word=WORD, user=editor, frequency=50_000).word
+    assert WORD in tokens.tokenise(f"{WORD}的石榴")
+    with pytest.raises(ValueError, match="at least 1"):
+        dictionary.dictionary_word_update(dictionary_word=word, user=editor, data={"frequency": 0})
+
+
+def test_retokenising_locks_every_issue_before_any_article(editor, db_vendor):
+    """The lock order of articles.locks: all the candidates' issues, then their articles (a forced re-import
+    locks its issue and then rewrites the issue's articles)."""
+    if db_vendor != "postgresql":
+        pytest.skip("SQLite has no row locks")
+    for _ in range(3):
+        tokenised_article(page=PageFactory(issue=IssueFactory()), body=f"{WORD}修了路。")
+    with CaptureQueriesContext(connection) as queries:
+        dictionary.dictionary_word_add(word=WORD, user=editor)
+    touched = [t for q in queries.captured_queries if (t := _touched(q["sql"]))]
+    issue_locks = [i for i, entry in enumerate(touched) if entry == ("lock", "articles_issue")]
+    article_rows = [i for i, (_, table) in enumerate(touched) if table == "articles_article"]
+    assert issue_locks and article_rows and max(issue_locks) < min(article_rows), touched
