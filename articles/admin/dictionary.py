@@ -6,8 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from .. import dictionary
 from ..models import Article, DictionaryWord
@@ -96,9 +96,14 @@ class DictionaryWordAdmin(ServiceHistoryAdmin):
 
     @admin.display(description=_("articles re-tokenised by the last save"))
     def retokenised(self, word: DictionaryWord) -> str:
+        if not word.pk:
+            return "—"
+        count = ngettext("%(count)d article", "%(count)d articles", word.retokenised_count) % {
+            "count": word.retokenised_count
+        }
         listed = format_html_join(
-            "", "<li>{}</li>", ((_link(Article(pk=pk), headline),) for pk, headline in word.retokenised_articles)
+            "", "<div>{}</div>", ((_link(Article(pk=pk), headline),) for pk, headline in word.retokenised_articles)
         )
         more = word.retokenised_count - len(word.retokenised_articles)
-        tail = format_html("<li>… +{}</li>", more) if more > 0 else ""
-        return format_html("{} <ul>{}{}</ul>", word.retokenised_count, listed, tail) if word.pk else "—"
+        tail = format_html("<div>{}</div>", gettext("… and %(more)d more") % {"more": more}) if more > 0 else ""
+        return format_html("<div><strong>{}</strong></div>{}{}", count, listed, tail)
