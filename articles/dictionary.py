@@ -188,6 +188,20 @@ def articles_retokenise(*, words: list[str]) -> DictionaryChange:
     return change
 
 
+def dictionary_catch_up(*, since: list[DictionaryEntry]) -> DictionaryChange:
+    """Re-tokenise for the words that changed since ``since`` was read (an import batch's start).
+
+    A batch's workers tokenise with the list as it was when the batch started; a word saved meanwhile was
+    applied to the articles stored then, not to those the batch wrote afterwards. Run when the batch ends.
+    """
+    changed = {entry.word for entry in set(since) ^ set(dictionary_entries())}
+    if not changed:
+        return DictionaryChange(word=None)
+    with transaction.atomic():
+        dictionary_apply()
+        return articles_retokenise(words=sorted(changed))
+
+
 def _record(word: DictionaryWord, change: DictionaryChange) -> None:
     word.retokenised_count = change.count
     word.retokenised_articles = [[article.id, article.headline] for article in change.articles[:LISTED_ARTICLES]]

@@ -310,3 +310,30 @@ def test_retokenising_locks_every_issue_before_any_article(editor, db_vendor):
     issue_locks = [i for i, entry in enumerate(touched) if entry == ("lock", "articles_issue")]
     article_rows = [i for i, (_, table) in enumerate(touched) if table == "articles_article"]
     assert issue_locks and article_rows and max(issue_locks) < min(article_rows), touched
+
+
+@pytest.mark.parametrize("catch_up", [True, False])
+def test_a_word_saved_while_a_batch_runs_reaches_the_articles_the_batch_writes_after(
+    tmp_path, monkeypatch, editor, catch_up
+):
+    """The batch's files are tokenised in rounds before they are written: the second file's articles were
+    tokenised before the word was saved and written after its re-tokenisation; the batch's end catches up
+    (without that step, the test shows, they would keep the old tokens)."""
+    from importer.services import batches, issues_import_batch
+
+    shutil.copy(SEEDS[0], tmp_path / "a_first.txt")
+    raw = SEEDS[4].read_text(encoding="utf-8")
+    (tmp_path / "b_second.txt").write_text(raw.replace("中站区总工会", f"{WORD}总工会"), encoding="utf-8")
+    if not catch_up:
+        monkeypatch.setattr(batches, "dictionary_catch_up", lambda since: None)
+
+    def save_the_word_after_the_first_file(report):
+        if report.path.endswith("a_first.txt"):
+            dictionary.dictionary_word_add(word=WORD, user=editor)
+
+    report = issues_import_batch(paths=[tmp_path], on_file=save_the_word_after_the_first_file)
+
+    assert not report.failed
+    containing = Article.objects.filter(search_document__contains=WORD)
+    assert containing.exists()
+    assert all((WORD in article.search_tokens.split()) == catch_up for article in containing)
