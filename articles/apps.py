@@ -5,3 +5,12 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
     verbose_name = "Archive"
+
+    def ready(self) -> None:
+        """jieba asks the word dictionary before it tokenises; registering it reads nothing (no query before
+        migrations), the first tokenisation loads the words (see ``articles.dictionary``)."""
+        from importer.parsing.tokens import set_dictionary_provider
+
+        from .dictionary import dictionary_provider
+
+        set_dictionary_provider(dictionary_provider)

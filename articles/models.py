@@ -10,6 +10,7 @@ keeps every change of them and of credits.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -229,3 +230,43 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return self.caption[:40] or f"photo {self.pk}"
+
+
+class DictionaryWord(models.Model):
+    """A word jieba must keep whole (a local name it would cut apart), kept by editors.
+
+    Every process that tokenises applies the whole list (see ``articles.dictionary``); saving a word
+    re-tokenises the articles whose search text contains it, and records which ones changed.
+    """
+
+    word = models.CharField(max_length=50, unique=True, help_text="Kept whole by jieba; white space is dropped.")
+    frequency = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],  # 0 would tell jieba to split the word, the opposite of keeping it
+        help_text="jieba's word frequency; empty lets jieba pick one that keeps it whole.",
+    )
+    part_of_speech = models.CharField(max_length=10, blank=True, help_text="jieba's POS tag, e.g. ns for a place.")
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    version = models.PositiveIntegerField(default=1)
+    retokenised_count = models.PositiveIntegerField(
+        default=0, help_text="How many articles the last save of this word re-tokenised."
+    )
+    retokenised_articles = models.JSONField(
+        default=list, blank=True, help_text="[id, headline] of the articles the last save re-tokenised (the first 100)."
+    )
+    history = HistoricalRecords(excluded_fields=["retokenised_count", "retokenised_articles"])
+
+    class Meta:
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return self.word

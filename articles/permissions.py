@@ -12,6 +12,7 @@ EDITOR_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         "reporter": ["view", "add", "change"],
         "issue": ["view", "change"],
         "page": ["view", "change"],
+        "dictionaryword": ["view", "add", "change", "delete"],
     },
     "importer": {"importrun": ["view"], "importevent": ["view"]},
 }
@@ -29,11 +30,21 @@ def ensure_editors_group(apps):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
+    # an early migration runs this before later models exist: their rights come with their own migration
     permissions = [
         Permission.objects.get(content_type__app_label=app, codename=f"{action}_{model}")
         for app, models in EDITOR_PERMISSIONS.items()
         for model, actions in models.items()
+        if _model_exists(apps, app, model)
         for action in actions
     ]
     group.permissions.set(permissions)
     return group
+
+
+def _model_exists(apps, app_label: str, model_name: str) -> bool:
+    try:
+        apps.get_model(app_label, model_name)
+    except LookupError:
+        return False
+    return True

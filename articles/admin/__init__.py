@@ -3,4 +3,4 @@
 One module per model; importing them registers their ``ModelAdmin``.
 """
 
-from . import article, credit, issue, page, photo, reporter  # noqa: F401
+from . import article, credit, dictionary, issue, page, photo, reporter  # noqa: F401

@@ -14,7 +14,7 @@ import json
 import multiprocessing
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from multiprocessing.pool import AsyncResult
@@ -24,7 +24,7 @@ from .decoding import check_size, decode_bytes
 from .drafts import IssueDraft
 from .errors import ImportInputError
 from .segmenter import parse_issue
-from .tokens import index_draft, prepare_for_import
+from .tokens import DictionaryEntry, index_draft, prepare_for_import, set_dictionary_provider, use_dictionary
 
 #: Names of per-directory manifests that give paper, date and edition per file.
 MANIFEST_NAMES = ("manifest.csv", "manifest.json")
@@ -263,8 +263,21 @@ def _release_free_memory() -> None:
         trim(0)
 
 
+def _worker_start(dictionary: Sequence[DictionaryEntry] | None) -> None:
+    """A worker tokenises with the word list it was given: a forked one must not ask the provider it
+    inherited (that would query the parent's database connection)."""
+    set_dictionary_provider(None)
+    if dictionary is not None:
+        use_dictionary(dictionary)
+
+
 def parse_sources(
-    items: Iterable[SourceFile | object], *, jobs: int = 1, max_bytes: int | None = None, index: bool = False
+    items: Iterable[SourceFile | object],
+    *,
+    jobs: int = 1,
+    max_bytes: int | None = None,
+    index: bool = False,
+    dictionary: Sequence[DictionaryEntry] | None = None,
 ) -> Iterator:
     """Parse files in order; with ``jobs > 1`` in that many worker processes (results still in input order).
 
@@ -272,9 +285,12 @@ def parse_sources(
     ``SourceFile`` (a file the caller has already decided about, such as one already imported) pass
     through in their place, which keeps every file's report in input order. ``index`` also runs jieba
     and builds search documents, in the workers, so the single writer only writes. Files are parsed
-    in rounds of up to ``ROUND_SIZE``.
+    in rounds of up to ``ROUND_SIZE``. ``dictionary`` is the editors' word list jieba applies, here and in
+    every worker.
     """
     if jobs <= 1:
+        if dictionary is not None:
+            use_dictionary(dictionary)
         for group in _rounds(items):
             yield from parse_round(group, max_bytes, index) if isinstance(group, list) else [group]
         return
@@ -282,7 +298,7 @@ def parse_sources(
     # A bounded window of rounds in flight: parsed drafts wait in memory only until the writer takes
     # them, so memory stays flat however many files a batch holds and however slow the writer is.
     window = jobs * 2
-    with context.Pool(processes=jobs) as pool:
+    with context.Pool(processes=jobs, initializer=_worker_start, initargs=(dictionary,)) as pool:
         pending: deque = deque()
         for group in _rounds(items):
             if isinstance(group, list):

@@ -2,7 +2,13 @@
 
 Substring recall comes from the normalised search document (see ``articles.search``); jieba tokens add
 whole-word matching and keywords. jieba is loaded lazily, once per process (the parser's worker
-processes each load it once), with an optional user dictionary of local names.
+processes each load it once), with an optional user dictionary file and the editors' word dictionary.
+
+The editors' dictionary (words jieba must keep whole, kept in the database) reaches this pure layer in two
+ways, neither importing Django: ``use_dictionary(entries)`` applies a word list given explicitly (import
+workers get it through their pool's initializer), and a *provider* registered by a Django process (see
+``set_dictionary_provider``) is asked before each tokenisation, so web processes and commands follow changes
+made in another process without a restart.
 """
 
 from __future__ import annotations
@@ -11,12 +17,33 @@ import gc
 import logging
 import os
 import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cache
 
 from .drafts import IssueDraft
 from .searchtext import build_search_document
 
-_lock = threading.Lock()
+# jieba's add_word is not thread-safe against a running cut: changes and cuts take this lock (jieba holds
+# the GIL throughout, so serialising cuts costs a threaded web process nothing)
+_lock = threading.RLock()
+
+
+@dataclass(frozen=True)
+class DictionaryEntry:
+    """A word jieba must keep whole; ``frequency`` None lets jieba pick one that keeps it whole."""
+
+    word: str
+    frequency: int | None = None
+    tag: str | None = None
+
+
+#: What ``use_dictionary`` last applied, by word, and what jieba held for those words before it (restored
+#: when a word leaves the dictionary, so removing a word gives back the tokens it had before).
+_applied: dict[str, DictionaryEntry] = {}
+_original: dict[str, tuple[int | None, str | None]] = {}
+#: Called before each tokenisation to learn the current word list, or None (see ``set_dictionary_provider``).
+_provider: Callable[[], Iterable[DictionaryEntry] | None] | None = None
 
 
 @cache
@@ -45,12 +72,80 @@ def prepare_for_import() -> None:
     gc.freeze()
 
 
+def _entry(item: DictionaryEntry | str) -> DictionaryEntry:
+    entry = item if isinstance(item, DictionaryEntry) else DictionaryEntry(word=item)
+    return DictionaryEntry(word="".join(entry.word.split()), frequency=entry.frequency, tag=entry.tag or None)
+
+
+def use_dictionary(entries: Iterable[DictionaryEntry | str]) -> bool:
+    """Make exactly these words jieba's dictionary additions; idempotent. Returns whether anything changed.
+
+    Words no longer listed get back what jieba's own dictionary said about them (usually nothing), so the
+    tokens of a text depend only on the current list, not on the order of earlier changes.
+    """
+    wanted = {entry.word: entry for entry in map(_entry, entries) if entry.word}
+    with _lock:
+        if wanted == _applied:
+            return False
+        tokenizer = _tokenizer()
+        for word in [word for word in _applied if word not in wanted]:
+            _restore(tokenizer, word)
+        for word, entry in wanted.items():
+            if _applied.get(word) == entry:
+                continue
+            if word in _applied:
+                _restore(tokenizer, word)  # a changed frequency is suggested against jieba's own state
+            _original[word] = (tokenizer.FREQ.get(word), tokenizer.user_word_tag_tab.get(word))
+            tokenizer.add_word(word, freq=entry.frequency, tag=entry.tag)
+            _applied[word] = entry
+        return True
+
+
+def _restore(tokenizer, word: str) -> None:
+    frequency, tag = _original.pop(word, (None, None))
+    tokenizer.total += (frequency or 0) - tokenizer.FREQ.get(word, 0)
+    tokenizer.FREQ[word] = frequency or 0  # 0: a known prefix, never a word (jieba's own meaning)
+    if tag is None:
+        tokenizer.user_word_tag_tab.pop(word, None)
+    else:
+        tokenizer.user_word_tag_tab[word] = tag
+    del _applied[word]
+
+
+def dictionary_words() -> list[str]:
+    """The words ``use_dictionary`` has applied in this process, sorted."""
+    with _lock:
+        return sorted(_applied)
+
+
+def set_dictionary_provider(provider: Callable[[], Iterable[DictionaryEntry] | None] | None) -> None:
+    """Register what a process asks for the current word list before each tokenisation (None: nobody).
+
+    The provider answers None when its cached list is still current (it should be cheap: it runs once per
+    text), or the full list when it changed. A Django process registers one that reads the database; an
+    import worker registers none, it is given its list when it starts.
+    """
+    global _provider
+    _provider = provider
+
+
+def _follow_provider() -> None:
+    provider = _provider
+    if provider is not None:
+        entries = provider()
+        if entries is not None:
+            use_dictionary(entries)
+
+
 def tokenise(text: str) -> list[str]:
     """Words of a text for search (jieba's search mode: long words and their parts), white space dropped."""
     if not text:
         return []
-    # white space is gone before jieba sees the text, so every word it yields is a real one
-    return list(_tokenizer().cut_for_search("".join(text.split())))
+    _follow_provider()
+    tokenizer = _tokenizer()
+    with _lock:
+        # white space is gone before jieba sees the text, so every word it yields is a real one
+        return list(tokenizer.cut_for_search("".join(text.split())))
 
 
 def tokenise_article(*, kicker: str | None, headline: str | None, subheadline: str | None, body: str) -> list[str]:

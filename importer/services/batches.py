@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
+from articles.dictionary import dictionary_catch_up, dictionary_entries
 from articles.models import Issue
 
 from ..models import EventResult, ImportEvent, ImportRun, RunStatus
@@ -240,7 +241,10 @@ def issues_import_batch(
     if on_total:
         on_total(count_sources(paths))
     items = _batch_items(paths, max_bytes=max_bytes, force=force)
-    for outcome in parse_sources(items, jobs=jobs, max_bytes=max_bytes, index=True):
+    # the editors' word dictionary as it is when the batch starts, in every worker
+    dictionary = dictionary_entries()
+    parsed = parse_sources(items, jobs=jobs, max_bytes=max_bytes, index=True, dictionary=dictionary)
+    for outcome in parsed:
         if isinstance(outcome, _Decided):
             file_report, logged = outcome.report, False
             sha256, encoding = outcome.sha256, ""
@@ -252,6 +256,10 @@ def issues_import_batch(
             _record_event(run, file_report, sha256, encoding)
         if on_file:
             on_file(file_report)
+    try:
+        dictionary_catch_up(since=dictionary)  # words editors saved while the batch ran
+    except DatabaseError:  # the files are written; their tokens follow at the word's next save
+        logger.exception("could not re-tokenise for the dictionary words saved during the batch")
     return report
 
 
