@@ -91,18 +91,16 @@ def close_spaces(text: str) -> str:
     return _WS.sub(replace, text)
 
 
-#: Line ends that cut a number ("1" / ".6万亩", "1." / "6万亩").
-_NUMBER_WRAPS = frozenset(f"{a}{b}" for a in "0123456789." for b in "0123456789." if "." in (a, b))
+#: A line break inside a number ("13" / "00余个", "1" / ".6万亩"), marked by ``join_lines``'s sentinel.
+_WRAPPED_NUMBER = re.compile("(?<=[0-9])\x00(?=[0-9.])|(?<=\\.)\x00(?=[0-9])")
 
 
 def join_lines(lines: list[str]) -> str:
     """Join wrapped lines of one paragraph and close up justification spaces (a number wrapped over
     two lines, "13" / "00余个", is one number: no space is left between its pieces)."""
-    parts = [line.strip() for line in lines]
-    joined = parts[0] if parts else ""
-    for part in parts[1:]:
-        wrapped_number = (joined[-1:].isdigit() and part[:1].isdigit()) or joined[-1:] + part[:1] in _NUMBER_WRAPS
-        joined += part if wrapped_number else " " + part
+    joined = "\x00".join([line.strip() for line in lines])
+    if "\x00" in joined:
+        joined = _WRAPPED_NUMBER.sub("", joined).replace("\x00", " ")
     return close_spaces(joined)
 
 
