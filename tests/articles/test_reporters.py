@@ -4,11 +4,14 @@ and the merged spelling kept as an alias that later imports map to the kept pers
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles import reporters, services
 from articles.models import Article, ArticleCredit, Issue, Photo, Reporter, ReporterAlias, ReporterMerge
 from importer.parsing import Credit
 from importer.services import issue_purge, issues_import_batch
+from tests.articles.test_locks import ISSUE_ROWS, _touched
 from tests.conftest import SEEDS
 from tests.factories import ArticleCreditFactory, ArticleFactory, PhotoFactory, ReporterFactory
 
@@ -184,3 +187,32 @@ def test_a_forced_reimport_credits_both_spellings_of_one_person_once(editor, mon
     credits = list(ArticleCredit.objects.filter(article__fingerprint=article.fingerprint, reporter=person))
     assert len(credits) == 1
     assert not Reporter.objects.filter(name=printed.name).exists()
+
+
+@pytest.mark.parametrize("kind", ["reporter_rename", "reporter_change_role", "reporter_merge", "reporter_merge_revert"])
+def test_reporter_writes_lock_issues_first_then_rows_then_reporters(kind, editor, db_vendor):
+    """The lock order of articles.locks: the issues of the affected articles and photos before any of their
+    rows, those rows before the reporter rows (a forced re-import locks the issue, then writes credits)."""
+    if db_vendor != "postgresql":
+        pytest.skip("SQLite has no row locks")
+    kept, other = ReporterFactory(), ReporterFactory()
+    ArticleCreditFactory(reporter=kept)
+    ArticleCreditFactory(reporter=other)
+    PhotoFactory(photographer=other)
+    merge = reporters.reporter_merge(kept=kept, other=other, user=editor) if kind == "reporter_merge_revert" else None
+    with CaptureQueriesContext(connection) as queries:
+        if kind == "reporter_rename":
+            reporters.reporter_rename(reporter=other, name="改名", user=editor)
+        elif kind == "reporter_change_role":
+            reporters.reporter_change_role(reporter=other, from_role="记者", to_role="通讯员", user=editor)
+        elif kind == "reporter_merge":
+            reporters.reporter_merge(kept=kept, other=other, user=editor)
+        else:
+            reporters.reporter_merge_revert(merge=merge, user=editor)
+    touched = [t for q in queries.captured_queries if (t := _touched(q["sql"]))]
+    first_issue_lock = touched.index(("lock", "articles_issue"))
+    rows = [i for i, (_, table) in enumerate(touched) if table in (*ISSUE_ROWS, "articles_reporter")]
+    assert rows and first_issue_lock < rows[0], touched
+    reporter_lock = touched.index(("lock", "articles_reporter"))
+    before = {t for t in touched[:reporter_lock] if t[1] != "articles_issue"}
+    assert before == {("lock", "articles_article"), ("lock", "articles_photo")}, touched
