@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.dateparse import parse_date
@@ -19,6 +19,8 @@ from ..review import review_queue
 
 #: Pages of the queue on one screen.
 REVIEW_PAGE_SIZE = 100
+#: Without dates, the queue shows the year up to the newest issue: one scan of a year's articles.
+DEFAULT_DAYS = 365
 
 
 class UnassignedTextFilter(admin.SimpleListFilter):
@@ -82,6 +84,12 @@ class ReviewQueueAdminMixin:
         if not self.has_view_permission(request):
             raise PermissionDenied
         date_from, date_to = _date_param(request, "date_from"), _date_param(request, "date_to")
+        everything = request.GET.get("all") == "1"
+        if not everything and "date_from" not in request.GET and "date_to" not in request.GET:
+            # a desk works through a year at a time; the whole decade is one click away (and takes seconds)
+            newest = Issue.objects.aggregate(newest=Max("publication_date"))["newest"]
+            if newest is not None:
+                date_from, date_to = newest - dt.timedelta(days=DEFAULT_DAYS - 1), newest
         paper = request.GET.get("paper", "").strip()
         try:
             screen = max(int(request.GET.get("p", "1")), 1)
@@ -134,5 +142,6 @@ class ReviewQueueAdminMixin:
             "screens": screens,
             "previous_url": screen_url(screen - 1) if screen > 1 else "",
             "next_url": screen_url(screen + 1) if screen < screens else "",
+            "everything": everything,
         }
         return TemplateResponse(request, "admin/articles/page/review_queue.html", context)

@@ -103,6 +103,10 @@ def test_the_admin_review_queue_page(editor_browser, queue_pages):
     filtered = editor_browser.get(url, {"paper": "乙报", "date_from": "2023-01-01", "date_to": "2023-12-31"})
     assert filtered.context["queue"].total == 1
     assert editor_browser.get(url, {"date_from": "not a date"}).status_code == 200
+    IssueFactory(publication_date=dt.date(2020, 1, 1))
+    ArticleFactory(page=PageFactory(issue=IssueFactory(publication_date=dt.date(2020, 1, 2))), headline="")
+    assert editor_browser.get(url).context["queue"].total == 4  # the year up to the newest issue
+    assert editor_browser.get(url, {"all": "1"}).context["queue"].total == 5
     assert (
         reverse("admin:articles_page_review")
         in editor_browser.get(reverse("admin:articles_page_changelist")).content.decode()
