@@ -1,5 +1,5 @@
 """Reporters: renames go through ``reporter_rename``; merges of two rows that are one person through
-``reporter_merge`` (``reporter_merge.py``)."""
+``reporter_merge`` (``reporter_actions.py``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import reporters
 from ..models import Reporter
 from .base import ServiceHistoryAdmin, VersionCheckedForm, _link, admin_change_reason, changed_against_stored
-from .reporter_merge import ReporterMergeAdminMixin, aliases_html, role_counts_html
+from .reporter_actions import ReporterMergeAdminMixin, aliases_html, role_counts_html
 
 
 class ReporterAdminForm(VersionCheckedForm):

@@ -110,3 +110,22 @@ def test_a_plain_user_cannot_merge(client, plain_user, pair):
     kept, other = pair
     _action(client, [kept, other], post="yes", keep=kept.pk)
     assert Reporter.objects.filter(pk=other.pk).exists()
+
+
+def test_the_change_role_action_asks_for_the_roles_then_changes_the_credits(editor_browser, pair):
+    kept, other = pair
+    ask = editor_browser.post(reverse(CHANGELIST), {"action": "change_role", ACTION_CHECKBOX_NAME: [other.pk]})
+    assert ask.status_code == 200 and "reporter-role-confirmation" in ask.content.decode()
+    done = editor_browser.post(
+        reverse(CHANGELIST),
+        {
+            "action": "change_role",
+            ACTION_CHECKBOX_NAME: [other.pk],
+            "post": "yes",
+            "from_role": "通讯员",
+            "to_role": "记者",
+        },
+    )
+    assert done.status_code == 302
+    assert set(ArticleCredit.objects.filter(reporter=other).values_list("role", flat=True)) == {"记者"}
+    assert ArticleCredit.objects.filter(reporter=kept, role="记者").count() == 1

@@ -1,6 +1,7 @@
-"""Merging two reporter rows that are the same person, and reverting a merge, in the admin.
+"""Actions on reporters in the admin: merging two rows that are the same person (and reverting a merge),
+and changing the role they are credited in.
 
-The changelist action asks on a confirmation page (the admin's own style, as "delete selected" does) which
+The merge action asks on a confirmation page (the admin's own style, as "delete selected" does) which
 of the two rows to keep; the reporter's history page lists the merges into it, each with a revert that asks
 again. Both call ``articles.reporters``; nothing is written here.
 """
@@ -20,7 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .. import reporters
-from ..models import ArticleCredit, Reporter, ReporterMerge
+from ..models import ArticleCredit, Reporter, ReporterMerge, Role
 from ..services import ConcurrentEditError
 
 
@@ -50,7 +51,7 @@ class ReporterMergeAdminMixin:
     """For ``ReporterAdmin``: the "merge into one person" action, the merges on the history page and
     their revert view."""
 
-    actions = ["merge_reporters"]
+    actions = ["merge_reporters", "change_role"]
     object_history_template = "admin/articles/reporter/object_history.html"
 
     def get_urls(self):
@@ -128,6 +129,38 @@ class ReporterMergeAdminMixin:
             messages.SUCCESS,
         )
         return HttpResponseRedirect(reverse("admin:articles_reporter_change", args=[kept.pk]))
+
+    @admin.action(description=_("Change the role of their credits"), permissions=["change"])
+    def change_role(self, request, queryset):
+        """Asks for the role to change and the new one, then changes it on every credit of the selected
+        reporters (``reporter_change_role``; a credit the article already has in the new role collapses)."""
+        chosen = list(queryset.order_by("name"))
+        from_role, to_role = request.POST.get("from_role"), request.POST.get("to_role")
+        if request.POST.get("post") == "yes" and from_role in Role.values and to_role in Role.values:
+            changed = sum(
+                reporters.reporter_change_role(
+                    reporter=reporter, from_role=from_role, to_role=to_role, user=request.user
+                )
+                for reporter in chosen
+            )
+            self.message_user(
+                request,
+                gettext("%(count)s credit(s) changed from %(from)s to %(to)s.")
+                % {"count": changed, "from": from_role, "to": to_role},
+                messages.SUCCESS,
+            )
+            return None
+        counts = role_counts(reporter_ids=[r.pk for r in chosen])
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Change the role of their credits"),
+            "opts": self.model._meta,
+            "rows": [{"reporter": r, "roles": counts[r.pk]} for r in chosen],
+            "queryset": chosen,
+            "roles": Role.choices,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/articles/reporter/change_role_confirmation.html", context)
 
     def history_view(self, request, object_id, extra_context=None):
         """The history page also lists the merges into this reporter (or of it, once merged), with a revert."""
