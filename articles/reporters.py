@@ -266,14 +266,16 @@ def reporter_merge_revert(*, merge: ReporterMerge, user: AbstractBaseUser | None
     kept = locked.get(merge.kept_id)
     if kept is None:
         raise ValueError(gettext("The kept reporter was merged into another one since: revert that merge first."))
-    if Reporter.objects.filter(Q(pk=merge.other_pk) | Q(name=merge.other_name)).exists():
+    # the merge's alias, or the same spelling kept again after renames swapped it: the kept reporter's
+    alias = ReporterAlias.objects.filter(name=merge.other_name).first()
+    taken_as_alias = alias is not None and alias.reporter_id != kept.pk
+    if taken_as_alias or Reporter.objects.filter(Q(pk=merge.other_pk) | Q(name=merge.other_name)).exists():
         raise ValueError(
-            gettext("A reporter named “%(name)s” exists again: rename it before reverting.")
+            gettext("“%(name)s” names another reporter again (as name or alias): rename it before reverting.")
             % {"name": merge.other_name}
         )
     reason = f"merge of {merge.other_name} into {kept.name} reverted"
-    if merge.alias_id is not None:
-        alias = ReporterAlias.objects.get(pk=merge.alias_id)
+    if alias is not None:
         alias._change_reason, alias._history_user = reason, _editor(user)
         alias.delete()
     other = Reporter(pk=merge.other_pk, name=merge.other_name, version=merge.other_version + 1)

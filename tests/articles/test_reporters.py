@@ -216,3 +216,19 @@ def test_reporter_writes_lock_issues_first_then_rows_then_reporters(kind, editor
     reporter_lock = touched.index(("lock", "articles_reporter"))
     before = {t for t in touched[:reporter_lock] if t[1] != "articles_issue"}
     assert before == {("lock", "articles_article"), ("lock", "articles_photo")}, touched
+
+
+def test_a_revert_after_renames_and_one_refused_while_the_spelling_names_another_reporter(editor):
+    kept, other = ReporterFactory(name="韦冰"), ReporterFactory(name="韦兵")
+    merge = reporters.reporter_merge(kept=kept, other=other, user=editor)
+    reporters.reporter_rename(reporter=kept, name="韦兵", user=editor)  # the two spellings swap
+    with pytest.raises(ValueError, match="names another reporter"):
+        reporters.reporter_merge_revert(merge=merge, user=editor)
+    reporters.reporter_rename(reporter=kept, name="韦冰", user=editor)  # and back: 韦兵 is the kept one's alias again
+    assert reporters.reporter_merge_revert(merge=merge, user=editor).name == "韦兵"
+    assert not ReporterAlias.objects.exists()
+    third = ReporterFactory(name="王五")
+    merge = reporters.reporter_merge(kept=third, other=Reporter.objects.get(name="韦兵"), user=editor)
+    ReporterAlias.objects.filter(name="韦兵").update(reporter=kept)  # another reporter's spelling meanwhile
+    with pytest.raises(ValueError, match="names another reporter"):
+        reporters.reporter_merge_revert(merge=merge, user=editor)
