@@ -270,3 +270,55 @@ class DictionaryWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class ReporterAlias(models.Model):
+    """Another spelling of a reporter's name, kept when two rows were merged as one person: imports and
+    ``reporter_get_or_create`` map it to the reporter instead of creating the merged row again."""
+
+    name = models.CharField(max_length=50, unique=True)
+    reporter = models.ForeignKey(Reporter, on_delete=models.CASCADE, related_name="aliases")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "reporter aliases"
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.reporter_id}"
+
+
+class ReporterMerge(models.Model):
+    """One merge of two reporter rows that are the same person, with exactly what moved, so that its revert
+    restores the other row under its id, its credits (the moved ones and the collapsed ones) and its photos."""
+
+    # no constraint: the kept row may be merged into a third one later; a revert then refuses by checking it
+    kept = models.ForeignKey(
+        Reporter, on_delete=models.DO_NOTHING, db_constraint=False, related_name="merges_kept", db_index=True
+    )
+    other_pk = models.PositiveIntegerField(help_text="Id of the merged row, restored by a revert.")
+    other_name = models.CharField(max_length=50)
+    other_created_at = models.DateTimeField()
+    other_version = models.PositiveIntegerField(default=1)
+    moved_credits = models.JSONField(default=list, help_text="Ids of the other row's credits now the kept one's.")
+    collapsed_credits = models.JSONField(
+        default=list, help_text="[id, article id, role, order] of the other row's credits dropped as duplicates."
+    )
+    moved_photos = models.JSONField(default=list, help_text="Ids of photos whose photographer became the kept one.")
+    moved_aliases = models.JSONField(default=list, help_text="Ids of the other row's aliases now the kept one's.")
+    alias = models.ForeignKey(ReporterAlias, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+    reverted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reverted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.other_name} → {self.kept_id}"

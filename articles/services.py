@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 from importer.parsing.tokens import article_search_tokens
 
 from .locks import issue_owned_lock, versioned_row_lock
-from .models import Article, ArticleCredit, ArticleStatus, Issue, Page, Photo, Reporter
+from .models import Article, ArticleCredit, ArticleStatus, Issue, Page, Photo, Reporter, ReporterAlias
 from .search import build_search_document
 
 #: Fields of an article an editor may change through ``article_update``.
@@ -367,8 +367,11 @@ def article_credits_changed(*, article: Article, user: AbstractBaseUser | None) 
 
 
 def reporter_get_or_create(*, name: str) -> Reporter:
-    """Reporter by name; names are stored without inner spaces ("韦 冰" is 韦冰)."""
+    """Reporter by name or by an alias of a merged row; names are stored without inner spaces ("韦 冰" is 韦冰)."""
     clean = reporter_clean_name(name)
+    alias = ReporterAlias.objects.select_related("reporter").filter(name=clean).first()
+    if alias is not None:
+        return alias.reporter
     reporter, _ = Reporter.objects.get_or_create(name=clean)
     return reporter
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .. import services
@@ -12,6 +13,7 @@ from ..search import query_terms
 from .base import ServiceHistoryAdmin, VersionCheckedForm, _link, admin_change_reason, changed_against_stored
 from .credit import ArticleCreditInline, CreditInlinesThroughServices, credit_history_links
 from .photo import ArticlePhotoInline, PhotoInlinesThroughServices
+from .review import HeadlineFilter
 
 
 class ArticleAdminForm(VersionCheckedForm):
@@ -35,6 +37,7 @@ class ArticleAdmin(CreditInlinesThroughServices, PhotoInlinesThroughServices, Se
     list_display = ["title", "date", "page_label", "order", "kind", "status", "credit_names", "touched"]
     list_display_links = ["title"]
     list_filter = [
+        HeadlineFilter,
         "status",
         "kind",
         "issue__paper",
@@ -117,7 +120,15 @@ class ArticleAdmin(CreditInlinesThroughServices, PhotoInlinesThroughServices, Se
 
     @admin.display(description="headline", ordering="headline")
     def title(self, article: Article) -> str:
-        return str(article)
+        """Wide enough to read a headline; an article without one is flagged, shown by its opening words."""
+        if not article.headline:
+            return format_html(
+                '<span class="no-headline" style="display:inline-block;min-width:24em">'
+                '<strong style="color:#ba2121">{}</strong> {}</span>',
+                _("(no headline)"),
+                article,
+            )
+        return format_html('<span class="headline" style="display:inline-block;min-width:24em">{}</span>', article)
 
     @admin.display(description="date", ordering="issue__publication_date")
     def date(self, article: Article):

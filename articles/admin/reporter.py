@@ -1,4 +1,5 @@
-"""Reporters: renames go through ``reporter_update``."""
+"""Reporters: renames go through ``reporter_rename``; merges of two rows that are one person through
+``reporter_merge`` (``reporter_actions.py``)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
-from .. import services
+from .. import reporters
 from ..models import Reporter
 from .base import ServiceHistoryAdmin, VersionCheckedForm, _link, admin_change_reason, changed_against_stored
+from .reporter_actions import ReporterMergeAdminMixin, aliases_html, role_counts_html
 
 
 class ReporterAdminForm(VersionCheckedForm):
@@ -18,18 +21,21 @@ class ReporterAdminForm(VersionCheckedForm):
         fields = ["name"]
 
     def clean_name(self):
+        """Cleaned of inner spaces; another reporter's name or alias is refused (that is a merge)."""
         try:
-            return services.reporter_clean_name(self.cleaned_data["name"])
+            return reporters.reporter_name_check(
+                name=self.cleaned_data["name"], reporter=self.instance if self.instance.pk else None
+            )
         except ValueError as error:
             raise forms.ValidationError(str(error)) from error
 
 
 @admin.register(Reporter)
-class ReporterAdmin(ServiceHistoryAdmin):
+class ReporterAdmin(ReporterMergeAdminMixin, ServiceHistoryAdmin):
     form = ReporterAdminForm
     list_display = ["name", "credit_total", "photo_total", "created_at"]
-    search_fields = ["name"]
-    readonly_fields = ["created_at", "recent_articles"]
+    search_fields = ["name", "aliases__name"]
+    readonly_fields = ["created_at", "aliases_view", "roles_view", "recent_articles"]
 
     def get_queryset(self, request):
         """Annotated with counts, and ordered so autocomplete pages are stable."""
@@ -41,11 +47,11 @@ class ReporterAdmin(ServiceHistoryAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        """A rename and a revert from history alike go through ``reporter_update`` (version check, search)."""
+        """A rename and a revert from history alike go through ``reporter_rename`` (version check, search)."""
         if not change:
             super().save_model(request, obj, form, change)
         elif changed_against_stored(form, ("name",)):
-            services.reporter_update(
+            reporters.reporter_rename(
                 reporter=obj,
                 user=request.user,
                 name=form.cleaned_data["name"],
@@ -60,6 +66,14 @@ class ReporterAdmin(ServiceHistoryAdmin):
     @admin.display(description="photos", ordering="photos_total")
     def photo_total(self, reporter: Reporter) -> int:
         return reporter.photos_total
+
+    @admin.display(description=_("other spellings (aliases)"))
+    def aliases_view(self, reporter: Reporter) -> str:
+        return aliases_html(reporter)
+
+    @admin.display(description=_("credits by role"))
+    def roles_view(self, reporter: Reporter) -> str:
+        return role_counts_html(reporter)
 
     @admin.display(description="recent articles")
     def recent_articles(self, reporter: Reporter) -> str:

@@ -20,6 +20,7 @@ from django.db.models import Model, Q
 from django.utils import timezone
 
 from articles.models import Article, ArticleCredit, ArticleStatus, Issue, Page, Photo, Reporter
+from articles.reporters import reporters_by_names
 from articles.services import EDITABLE_PAGE_FIELDS
 
 from ..models import EventResult, ImportEvent, ImportRun
@@ -65,12 +66,12 @@ def _clean_name(name: str) -> str:
 
 
 def _reporters_for(names: set[str], counts: Counter) -> dict[str, Reporter]:
-    """Reporter rows by name, creating the missing ones.
+    """Reporter rows by name or alias, creating the missing ones.
 
     ``ignore_conflicts``: another import running at the same time may create the same person first;
     the rows are read back either way.
     """
-    existing = {r.name: r for r in Reporter.objects.filter(name__in=names)}
+    existing = reporters_by_names(names=names)  # a merged row's spelling is its alias: the kept person
     missing = [Reporter(name=name) for name in sorted(names - existing.keys())]
     if missing:
         bulk_insert(Reporter, missing, ignore_conflicts=True)
@@ -261,15 +262,17 @@ def _credits_to_write(
     credits: list[ArticleCredit] = []
     replaced: list[int] = []
     for article, article_credits in credits_for:
-        seen: set[tuple[str, str]] = set()
+        seen: set[tuple[int, str]] = set()
         wanted: list[ArticleCredit] = []
         for credit in article_credits:
-            key = (_clean_name(credit.name), credit.role)
-            if not key[0] or key in seen:
+            name = _clean_name(credit.name)
+            # two spellings of one person (a name and its alias) are one credit
+            key = (reporters[name].pk, credit.role) if name else None
+            if key is None or key in seen:
                 continue
             seen.add(key)
             wanted.append(
-                ArticleCredit(article=article, reporter=reporters[key[0]], role=credit.role, order=len(seen) - 1)
+                ArticleCredit(article=article, reporter=reporters[name], role=credit.role, order=len(seen) - 1)
             )
         if article.pk is not None:
             if stored.get(article.pk, []) == [(c.reporter.pk, c.role, c.order) for c in wanted]:
