@@ -36,6 +36,54 @@ class ArticleStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "withdrawn (not public)"
 
 
+class ChangeSetKind(models.TextChoices):
+    SPLIT = "split", "split"
+    MERGE = "merge", "merge"
+    MOVE_PARAGRAPHS = "move_paragraphs", "move paragraphs"
+    PROMOTE_LINE = "promote_line", "promote line"
+    DEMOTE_LINE = "demote_line", "demote line"
+    CREATE_FROM_TEXT = "create_from_text", "create from text"
+    UNASSIGN = "unassign", "unassign"
+    REORDER = "reorder", "reorder"
+    MOVE_PHOTO = "move_photo", "move photo"
+    REVERT = "revert", "revert"
+
+
+class ChangeSet(models.Model):
+    """One workbench operation (a split, a merge, a move…): the history rows of every object it touched point
+    here, so the whole operation can be shown and reverted as one. Page fields history does not keep (the
+    segmentation, the unassigned text) are kept here, before and after, for the revert."""
+
+    kind = models.CharField(max_length=20, choices=ChangeSetKind.choices)
+    description = models.CharField(max_length=500, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    #: {"article": [pk, …], "photo": […], "articlecredit": […], "page": […]}
+    touched = models.JSONField(default=dict, blank=True)
+    #: {page pk: {"before": {"segments": …, "unassigned": …}, "after": {…}}}
+    page_states = models.JSONField(default=dict, blank=True)
+    reverts = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reverted_by")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}: {self.description}"
+
+
+class ChangeSetHistory(models.Model):
+    """Base of the historical models: which change set, if any, a history row belongs to."""
+
+    change_set = models.ForeignKey(
+        ChangeSet, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_constraint=False
+    )
+
+    class Meta:
+        abstract = True
+
+
 class Issue(models.Model):
     """One imported raw file: one issue (or section) of a paper."""
 
@@ -51,7 +99,7 @@ class Issue(models.Model):
     edited_at = models.DateTimeField(
         null=True, blank=True, help_text="When an editor last changed the issue's paper, date or edition."
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetHistory])
 
     class Meta:
         ordering = ["-publication_date", "-id"]
@@ -89,7 +137,9 @@ class Page(models.Model):
     )
     version = models.PositiveIntegerField(default=1)
     # the raw text and the import's segmentation never change after import: history keeps the editable rest
-    history = HistoricalRecords(excluded_fields=["raw_text", "segments", "furniture", "unassigned"])
+    history = HistoricalRecords(
+        bases=[ChangeSetHistory], excluded_fields=["raw_text", "segments", "furniture", "unassigned"]
+    )
 
     class Meta:
         ordering = ["issue", "index"]
@@ -107,7 +157,7 @@ class Reporter(models.Model):
     name = models.CharField(max_length=50, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetHistory])
 
     class Meta:
         ordering = ["name"]
@@ -164,7 +214,9 @@ class Article(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["search_document", "search_tokens", "updated_at"])
+    history = HistoricalRecords(
+        bases=[ChangeSetHistory], excluded_fields=["search_document", "search_tokens", "updated_at"]
+    )
     objects = PublishedArticleQuerySet.as_manager()
 
     class Meta:
@@ -197,7 +249,7 @@ class ArticleCredit(models.Model):
     reporter = models.ForeignKey(Reporter, on_delete=models.PROTECT, related_name="credits", db_index=False)
     role = models.CharField(max_length=10, choices=Role.choices)
     order = models.PositiveSmallIntegerField(default=0)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetHistory])
 
     class Meta:
         ordering = ["article", "order"]
@@ -222,7 +274,7 @@ class Photo(models.Model):
     source_spans = models.JSONField(default=list, blank=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetHistory])
 
     class Meta:
         ordering = ["page", "order"]
