@@ -16,6 +16,7 @@ from .base import (
     changed_against_stored,
 )
 from .photo import PagePhotoInline, PhotoInlinesThroughServices
+from .workbench import WorkbenchAdminMixin
 
 
 class PageAdminForm(VersionCheckedForm):
@@ -45,14 +46,23 @@ class PageArticleInline(ImportedRowsInline):
 
 
 @admin.register(Page)
-class PageAdmin(PhotoInlinesThroughServices, ServiceHistoryAdmin):
+class PageAdmin(WorkbenchAdminMixin, PhotoInlinesThroughServices, ServiceHistoryAdmin):
     form = PageAdminForm
     list_display = ["__str__", "issue", "index", "number", "section", "article_count", "unassigned_count"]
     list_filter = ["issue__paper", "section", "issue__publication_date"]
     list_select_related = ["issue"]
     search_fields = ["section", "number", "issue__source_name"]
-    readonly_fields = ["issue", "index", "first_line", "raw_text_view", "unassigned_view", "furniture_view"]
+    readonly_fields = [
+        "workbench_link",
+        "issue",
+        "index",
+        "first_line",
+        "raw_text_view",
+        "unassigned_view",
+        "furniture_view",
+    ]
     fields = [
+        "workbench_link",
         "issue",
         "index",
         "number",

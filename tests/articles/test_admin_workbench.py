@@ -1,0 +1,70 @@
+"""The page view (workbench) through the admin as a server runs it: each request in its own autocommit
+session (``transaction=True``), on an imported seed page; editors only."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article, ChangeSet, ChangeSetKind, Page
+from articles.spans import body_paragraphs
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _page_with_a_long_article() -> tuple[Page, Article]:
+    article = next(
+        a for a in Article.objects.select_related("page").order_by("pk") if len(body_paragraphs(a.body)) >= 3
+    )
+    return article.page, article
+
+
+@pytest.fixture
+def editor_browser(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def test_the_page_view_shows_every_segment_by_kind_and_owner(editor_browser, imported_seeds):
+    page, article = _page_with_a_long_article()
+    response = editor_browser.get(reverse("admin:articles_page_workbench", args=[page.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'data-article="{article.pk}"' in html and 'class="seg k-headline"' in html
+    assert f'id="article-{article.pk}"' in html
+    shown = "".join(chunk["text"] for chunk in response.context["chunks"])
+    assert shown == page.raw_text  # every character once, in order
+    change_page = editor_browser.get(reverse("admin:articles_page_change", args=[page.pk]))
+    assert reverse("admin:articles_page_workbench", args=[page.pk]) in change_page.content.decode()
+
+
+def test_staff_without_the_editors_group_get_403(client, imported_seeds):
+    client.force_login(UserFactory(username="staff-not-editor", is_staff=True))
+    page = Page.objects.first()
+    assert client.get(reverse("admin:articles_page_workbench", args=[page.pk])).status_code == 403
+
+
+def test_split_merge_and_undo_through_the_page_view(editor_browser, imported_seeds):
+    page, article = _page_with_a_long_article()
+    url = reverse("admin:articles_page_workbench", args=[page.pk])
+    body = article.body
+    response = editor_browser.post(
+        url, {"op": "split:1", "article": article.pk, "version": article.version, "headline": "编辑拆出的标题"}
+    )
+    assert response.status_code == 302
+    created = Article.objects.get(page=page, headline="编辑拆出的标题")
+    assert created.order == article.order + 1
+    article.refresh_from_db()
+    response = editor_browser.post(url, {"op": "merge", "article": article.pk, "version": article.version})
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.body == body and not Article.objects.filter(pk=created.pk).exists()
+    merge = ChangeSet.objects.filter(kind=ChangeSetKind.MERGE).latest("pk")
+    response = editor_browser.post(url, {"op": "revert", "change_set": merge.pk})
+    assert response.status_code == 302
+    assert Article.objects.filter(pk=created.pk, headline="编辑拆出的标题").exists()
+    stale = editor_browser.post(
+        url, {"op": "merge", "article": article.pk, "version": article.version - 1}, follow=True
+    )
+    assert "changed by someone else" in stale.content.decode()

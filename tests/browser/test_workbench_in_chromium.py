@@ -1,0 +1,67 @@
+"""The page view (workbench) in a real headless Chromium, as an editor: open an imported seed page, split an
+article with a new headline, merge it back, move a paragraph, undo. Screenshots land in test-artifacts/."""
+
+from __future__ import annotations
+
+import pytest
+
+from articles.models import Article
+from articles.spans import body_paragraphs
+from tests.browser.test_admin_in_chromium import ARTIFACTS, browser_page  # noqa: F401 (a fixture)
+from tests.browser.test_editing_in_chromium import _log_in, editor_with_password  # noqa: F401 (a fixture)
+from tests.conftest import SEEDS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_split_merge_and_move_a_paragraph_in_the_page_view(live_server, browser_page, editor_with_password):  # noqa: F811
+    from importer.services import issues_import_batch
+
+    assert not issues_import_batch(paths=[SEEDS[4]]).failed
+    article = next(
+        a
+        for a in Article.objects.select_related("page").order_by("page__index", "order")
+        if len(body_paragraphs(a.body)) >= 3 and a.page.articles.filter(order__gt=a.order).exists()
+    )
+    body, page_row = article.body, article.page
+    page = browser_page
+    _log_in(page, live_server, editor_with_password)
+    page.goto(f"{live_server.url}/admin/articles/page/{page_row.pk}/workbench/")
+    page.wait_for_selector("#raw")
+    page.screenshot(path=str(ARTIFACTS / "workbench-page.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "workbench-page-top.png"))
+
+    # select the article by clicking its text, then: type the headline, press "split here" (3 actions)
+    page.click(f'#raw .seg[data-article="{article.pk}"] >> nth=0')
+    card = page.locator(f"#article-{article.pk}")
+    assert "selected" in (card.get_attribute("class") or "")
+    card.locator("input[name=headline]").fill("浏览器里拆出的新闻")
+    card.locator("button.split-here").nth(1).click()  # at the third paragraph
+    page.wait_for_selector(".messagelist")
+    created = Article.objects.get(page=page_row, headline="浏览器里拆出的新闻")
+    assert body_paragraphs(created.body) == body_paragraphs(body)[2:]
+    assert page.locator(f'#raw .seg[data-article="{created.pk}"]').count() > 0
+    page.screenshot(path=str(ARTIFACTS / "workbench-after-split.png"))
+
+    # merge it back: one click
+    page.locator(f"#article-{article.pk} button.merge").click()
+    page.wait_for_selector(".messagelist")
+    article.refresh_from_db()
+    assert article.body == body and not Article.objects.filter(pk=created.pk).exists()
+
+    # move its last paragraph to the next article: tick it, pick the target, press "move"
+    following = Article.objects.filter(page=page_row, order__gt=article.order).order_by("order").first()
+    last = len(body_paragraphs(body)) - 1
+    card = page.locator(f"#article-{article.pk}")
+    card.locator(f"#p-{article.pk}-{last}").check()
+    card.locator("select.target").select_option(str(following.pk))
+    card.locator("button.move").click()
+    page.wait_for_selector(".messagelist")
+    following.refresh_from_db()
+    assert body_paragraphs(following.body)[0] == body_paragraphs(body)[-1]
+    page.screenshot(path=str(ARTIFACTS / "workbench-after-move.png"), full_page=True)
+
+    page.locator("button.revert").first.click()  # undo the move
+    page.wait_for_selector(".messagelist")
+    article.refresh_from_db()
+    assert article.body == body
