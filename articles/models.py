@@ -136,7 +136,8 @@ class Page(models.Model):
         null=True, blank=True, help_text="When an editor last changed the page's number, section, date or staff."
     )
     version = models.PositiveIntegerField(default=1)
-    # the raw text and the import's segmentation never change after import: history keeps the editable rest
+    # the raw text never changes; the segmentation follows the workbench's operations, and their change sets
+    # keep it before and after (it is large and derived): history keeps the editable rest
     history = HistoricalRecords(
         bases=[ChangeSetHistory], excluded_fields=["raw_text", "segments", "furniture", "unassigned"]
     )

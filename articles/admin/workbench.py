@@ -99,7 +99,7 @@ def workbench_context(page: Page) -> dict:
         "page_obj": page,
         "chunks": _chunks(page, articles, photos),
         "cards": cards,
-        "photos": photos,
+        "standalone_photos": [p for p in photos if not p.article_id],
         "targets": _targets(page),
         "kinds": [(k, v) for k, v in KIND_LABELS.items() if k != "body"],
         "change_sets": ChangeSet.objects.filter(page_states__has_key=str(page.pk)).select_related("user")[:8],

@@ -65,3 +65,45 @@ def test_split_merge_and_move_a_paragraph_in_the_page_view(live_server, browser_
     page.wait_for_selector(".messagelist")
     article.refresh_from_db()
     assert article.body == body
+
+
+def test_create_an_article_from_unassigned_text_and_move_a_photo(live_server, browser_page, editor_with_password):  # noqa: F811
+    from articles.models import Page, Photo
+    from tests.factories import ArticleFactory, PageFactory, PhotoFactory
+
+    raw = "要闻\n本报标题\n　　第一篇的正文。\n没人认领的一段话。\n"
+    page_row = PageFactory(
+        raw_text=raw,
+        unassigned=["没人认领的一段话。"],
+        segments=[
+            ["furniture", 0, 2, None, None, None],
+            ["headline", 3, 7, 0, None, None],
+            ["body", 8, 17, 0, None, None],
+            ["unassigned", 18, 27, None, None, None],
+        ],
+    )
+    article = ArticleFactory(
+        page=page_row,
+        order=0,
+        headline="本报标题",
+        body="第一篇的正文。",
+        source_spans=[["headline", 3, 7], ["body", 8, 17]],
+    )
+    photo = PhotoFactory(page=page_row, caption="一张图")
+    page = browser_page
+    _log_in(page, live_server, editor_with_password)
+    page.goto(f"{live_server.url}/admin/articles/page/{page_row.pk}/workbench/")
+    page.click('#raw .seg[data-kind="unassigned"]')  # click the yellow text, name it, create: 3 actions
+    page.fill("#create-form input[name=headline]", "捡回来的短讯")
+    page.click("#create-button")
+    page.wait_for_selector(".messagelist")
+    created = Article.objects.get(page=page_row, headline="捡回来的短讯")
+    assert created.body == "没人认领的一段话。" and created.order == 1
+    assert Page.objects.get(pk=page_row.pk).unassigned == []
+
+    form = page.locator(f'form.wb-photo:has(input[name=photo][value="{photo.pk}"])')
+    form.locator("select[name=target]").select_option(str(article.pk))
+    form.locator("button.photo-move").click()
+    page.wait_for_selector(".messagelist")
+    assert Photo.objects.get(pk=photo.pk).article_id == article.pk
+    page.screenshot(path=str(ARTIFACTS / "workbench-created-and-photo-moved.png"), full_page=True)
