@@ -17,7 +17,7 @@ from .. import editing
 from ..changesets import ChangeSetConflictError, change_set_revert
 from ..models import Article, ChangeSet, Page, Photo
 from ..services import ConcurrentEditError
-from ..spans import body_paragraphs
+from ..spans import body_paragraphs, segments_rebuild, span_page
 
 #: Kinds of the raw text as the page view names them.
 KIND_LABELS = {
@@ -42,27 +42,40 @@ def workbench_allowed(user) -> bool:
 
 
 def _chunks(page: Page, articles: list[Article], photos: list[Photo]) -> list[dict]:
-    """The raw text in pieces, each with its kind and owner (the spaces between segments as plain pieces)."""
-    by_order = {a.order: a for a in articles}
+    """The raw text in pieces, each with its kind and owner (the spaces between segments as plain pieces).
+
+    Owners come from the articles' and photos' own spans, not from the stored segments' article orders: a
+    forced re-import rewrites those in its own order while keeping the editors' articles, so the spans are
+    what stays true. The stored segments give the furniture and what no one owns.
+    """
     colours = {a.pk: PALETTE[i % len(PALETTE)] for i, a in enumerate(articles)}
-    photo_by_order = {p.order: p for p in photos}
+    photo_by_pk = {p.pk: p for p in photos}
+    owners = []
+    others = Article.objects.filter(issue_id=page.issue_id).exclude(page_id=page.pk).select_related("page")
+    # drafts (a re-import's held-back copies) first: a published owner of the same text wins
+    for article in sorted([*articles, *others], key=lambda a: a.status != "draft"):
+        home = page.index if article.page_id == page.pk else article.page.index
+        owners.extend(
+            (span[:3], article.pk, None, None) for span in article.source_spans if span_page(span, home) == page.index
+        )
+    for photo in photos:
+        owners.extend((span[:3], photo.article_id, photo.pk, None) for span in photo.source_spans)
+    segments = segments_rebuild(raw_text=page.raw_text, segments=page.segments, owners=owners)
     chunks, pos = [], 0
     raw = page.raw_text
-    for kind, start, end, article_order, photo_order, owner_page in sorted(page.segments, key=lambda s: s[1]):
+    for kind, start, end, article_pk, photo_pk, _home in segments:
         if start > pos:
             chunks.append({"text": raw[pos:start], "start": pos, "kind": "gap"})
-        article = by_order.get(article_order) if article_order is not None and owner_page is None else None
-        photo = photo_by_order.get(photo_order) if photo_order is not None else None
-        owner = article or (photo.article if photo is not None and photo.article_id else None)
+        photo = photo_by_pk.get(photo_pk)
         chunks.append(
             {
                 "text": raw[start:end],
                 "start": start,
                 "kind": kind,
                 "label": KIND_LABELS.get(kind, kind),
-                "article": owner.pk if owner else "",
+                "article": article_pk or "",
                 "photo": photo.pk if photo else "",
-                "colour": colours.get(owner.pk, "") if owner else "",
+                "colour": colours.get(article_pk, "#e5e7eb" if article_pk else ""),
             }
         )
         pos = max(pos, end)

@@ -68,3 +68,17 @@ def test_split_merge_and_undo_through_the_page_view(editor_browser, imported_see
         url, {"op": "merge", "article": article.pk, "version": article.version - 1}, follow=True
     )
     assert "changed by someone else" in stale.content.decode()
+
+
+def test_after_a_forced_reimport_the_page_view_colours_by_the_editors_articles(editor_browser, editor):
+    from articles import editing
+    from tests.conftest import SEEDS
+    from tests.importer.test_reimport import run
+
+    run(str(SEEDS[4]))
+    page, article = _page_with_a_long_article()
+    created = editing.article_split(article=article, paragraph=1, headline="编辑拆出的标题", user=editor).article
+    run(str(SEEDS[4]), "--force")
+    response = editor_browser.get(reverse("admin:articles_page_workbench", args=[page.pk]))
+    owned = "".join("".join(c["text"].split()) for c in response.context["chunks"] if c.get("article") == created.pk)
+    assert "".join(body_paragraphs(created.body)[0].split()) in owned
