@@ -82,3 +82,13 @@ def test_after_a_forced_reimport_the_page_view_colours_by_the_editors_articles(e
     response = editor_browser.get(reverse("admin:articles_page_workbench", args=[page.pk]))
     owned = "".join("".join(c["text"].split()) for c in response.context["chunks"] if c.get("article") == created.pk)
     assert "".join(body_paragraphs(created.body)[0].split()) in owned
+
+
+def test_an_articles_history_names_the_change_set_it_is_part_of(editor_browser, editor):
+    from articles import editing
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory(body="第一段。\n\n第二段。")
+    editing.article_split(article=article, paragraph=1, headline="拆出来的", user=editor)
+    response = editor_browser.get(reverse("admin:articles_article_history", args=[article.pk]))
+    assert "Part of the workbench change" in response.content.decode()
