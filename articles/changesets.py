@@ -184,6 +184,8 @@ def change_set_revert(*, change_set: ChangeSet, user: AbstractBaseUser | None) -
                 obj.edited_by, obj.edited_at = recorder.user, now
             recorder._mark(obj, "reverted")
             obj.save()
+            if current is None and hasattr(before, "created_at"):  # auto_now_add stamped it anew
+                model.objects.filter(pk=pk).update(created_at=before.created_at)
     for pk_text, states in change_set.page_states.items():
         page = recorder.page(Page.objects.get(pk=int(pk_text)))
         page.segments, page.unassigned = states["before"]["segments"], states["before"]["unassigned"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -188,9 +189,19 @@ def article_merge(
     """Merge the next article of the page into ``article``: its body after this one's, its credits after
     this one's (a reporter credited on both in the same role once), its photos and spans; empty heading
     fields are filled from it. The next article is deleted (its history keeps it for a revert)."""
-    following = Article.objects.filter(page_id=article.page_id, order__gt=article.order).order_by("order", "pk").first()
+    following = (
+        Article.objects.filter(page_id=article.page_id)
+        .filter(Q(order__gt=article.order) | Q(order=article.order, pk__gt=article.pk))
+        .order_by("order", "pk")
+        .first()
+    )
     if following is None:
         raise ValueError(gettext("“%(article)s” is the last article of its page.") % {"article": article})
+    if Article.objects.filter(duplicate_of_id=following.pk).exists():
+        raise ValueError(
+            gettext("Other articles are marked as duplicates of “%(article)s”: mark them otherwise first.")
+            % {"article": following}
+        )
     page, articles = _lock_page(article.page)
     current, other = articles[article.pk], articles[following.pk]
     _check(current, expected_version)

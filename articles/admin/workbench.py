@@ -100,6 +100,7 @@ def workbench_context(page: Page) -> dict:
             "article": a,
             "colour": colours[a.pk],
             "paragraphs": list(enumerate(body_paragraphs(a.body))),
+            "short_lines": [p for p in body_paragraphs(a.body) if len(p) <= 40],
             "credits": ", ".join(f"{c.role} {c.reporter}" for c in a.credits.all()),
             "photos": [p for p in photos if p.article_id == a.pk],
             "is_last": i == len(articles) - 1,
@@ -128,6 +129,24 @@ def _ints(request: HttpRequest, name: str) -> list[int]:
     return [int(v) for v in request.POST.getlist(name) if v.isdigit()]
 
 
+def _line_of(article: Article, page: Page, headline: str) -> tuple[int, int] | None:
+    """Where the article's own text prints ``headline`` as a line of its own (the editor picked a line of
+    the page as the new headline): that line's span then becomes the headline's, not the body's."""
+    wanted = "".join(headline.split())
+    if not wanted:
+        return None
+    for _kind, start, end, *rest in article.source_spans:
+        if rest and rest[0] != page.index:
+            continue
+        offset = start
+        for line in page.raw_text[start:end].split("\n"):
+            if "".join(line.split()) == wanted:
+                lead = len(line) - len(line.lstrip())
+                return offset + lead, offset + len(line.rstrip())
+            offset += len(line) + 1
+    return None
+
+
 def _operate(request: HttpRequest, page: Page) -> tuple[editing.EditResult | ChangeSet, int | None]:
     """Run the operation the form names; returns its result and the article to show afterwards."""
     op, user = request.POST.get("op", ""), request.user
@@ -151,10 +170,12 @@ def _operate(request: HttpRequest, page: Page) -> tuple[editing.EditResult | Cha
     article = get_object_or_404(Article, pk=_int(request, "article"), page=page)
     version = _int(request, "version")
     if op.startswith("split:"):
+        headline = request.POST.get("headline", "")
         result = editing.article_split(
             article=article,
             paragraph=int(op.split(":")[1]),
-            headline=request.POST.get("headline", ""),
+            headline=headline,
+            headline_span=_line_of(article, page, headline),
             user=user,
             expected_version=version,
         )

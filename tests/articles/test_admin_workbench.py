@@ -92,3 +92,24 @@ def test_an_articles_history_names_the_change_set_it_is_part_of(editor_browser, 
     editing.article_split(article=article, paragraph=1, headline="拆出来的", user=editor)
     response = editor_browser.get(reverse("admin:articles_article_history", args=[article.pk]))
     assert "Part of the workbench change" in response.content.decode()
+
+
+def test_a_headline_picked_from_the_articles_own_lines_takes_that_line(editor_browser):
+    from tests.articles.test_workbench_services import RAW, _span
+    from tests.factories import ArticleFactory, PageFactory
+
+    page = PageFactory(raw_text=RAW)
+    article = ArticleFactory(
+        page=page,
+        order=0,
+        body="第二段说完了。\n\n新故事的标题\n\n第三段另起一篇。",
+        source_spans=[_span("body", "　　第二段说完了。\n新故事的标题\n　　第三段另起一篇。")],
+    )
+    url = reverse("admin:articles_page_workbench", args=[page.pk])
+    assert '<option value="新故事的标题">' in editor_browser.get(url).content.decode()
+    editor_browser.post(
+        url, {"op": "split:1", "article": article.pk, "version": article.version, "headline": "新故事的标题"}
+    )
+    created = Article.objects.get(page=page, order=1)
+    assert (created.headline, created.body) == ("新故事的标题", "第三段另起一篇。")
+    assert _span("headline", "新故事的标题") in created.source_spans

@@ -82,7 +82,7 @@ def _state(page: Page) -> dict:
         "articles": list(
             Article.objects.filter(page=page)
             .order_by("pk")
-            .values_list("pk", "order", "headline", "kicker", "subheadline", "body", "source_spans")
+            .values_list("pk", "order", "headline", "kicker", "subheadline", "body", "source_spans", "created_at")
         ),
         "credits": list(ArticleCredit.objects.filter(article__page=page).order_by("pk").values_list()),
         "photos": list(Photo.objects.filter(page=page).order_by("pk").values_list("pk", "article_id", "caption")),
