@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from importer.parsing import text_fingerprint
-from importer.parsing.bodytext import BodyLine, build_body
+from importer.parsing.bodytext import build_body
 
 from .changesets import ChangeSetRecorder
 from .locks import issue_owned_lock
@@ -31,8 +31,8 @@ from .services import (
 )
 from .spans import (
     BODY,
-    OWNERLESS,
     body_join,
+    body_lines,
     body_paragraphs,
     segments_rebuild,
     segments_unassigned_texts,
@@ -351,24 +351,6 @@ def article_demote_line(
     return EditResult(change_set=recorder.finish(), article=current)
 
 
-def _body_lines(page: Page, start: int, end: int) -> list[BodyLine]:
-    """The lines of ``raw_text[start:end]`` that are text (not blank, not page furniture), as body lines."""
-    ownerless = [(s[1], s[2]) for s in page.segments if s[0] in OWNERLESS]
-    lines, blank, offset = [], False, start
-    for piece in page.raw_text[start:end].split("\n"):
-        text_start, text_end = offset, offset + len(piece)
-        offset = text_end + 1
-        if not piece.strip():
-            blank = True
-            continue
-        if any(s <= text_start and text_end <= e for s, e in ownerless):
-            continue
-        indented = piece.startswith(("\u3000", "  ", "\t"))  # an indented line opens a paragraph, as a blank does
-        lines.append(BodyLine(page=0, start=text_start, end=text_end, blank_before=blank or indented))
-        blank = False
-    return lines
-
-
 def _take_range(recorder: ChangeSetRecorder, articles: dict[int, Article], page: Page, start: int, end: int) -> None:
     """Text of ``start:end`` leaves the articles that own it: whole paragraphs and headings inside it go
     with it, the spans of the rest are cut."""
@@ -404,7 +386,7 @@ def article_create_from_text(
     order. Articles that owned part of the range give it up (whole paragraphs inside it leave their bodies)."""
     page, articles = _lock_page(page)
     start, end = max(0, start), min(len(page.raw_text), end)
-    lines = _body_lines(page, start, end)
+    lines = body_lines(raw_text=page.raw_text, segments=page.segments, start=start, end=end)
     if not lines:
         raise ValueError(gettext("The selected text is empty."))
     recorder = ChangeSetRecorder(

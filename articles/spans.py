@@ -12,6 +12,8 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 
+from importer.parsing.bodytext import BodyLine
+
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\u3000]*\n")
 BODY = "body"
 UNASSIGNED = "unassigned"
@@ -145,3 +147,22 @@ def segments_unassigned_texts(*, raw_text: str, segments: Iterable[list]) -> lis
     """The texts of a page's unassigned segments, in reading order (what ``Page.unassigned`` lists)."""
     texts = [raw_text[s[1] : s[2]].strip() for s in sorted(segments, key=lambda s: s[1]) if s[0] == UNASSIGNED]
     return [text for text in texts if text]
+
+
+def body_lines(*, raw_text: str, segments: Iterable[list], start: int, end: int) -> list[BodyLine]:
+    """The lines of ``raw_text[start:end]`` that are text (not blank, not page furniture), as the body lines
+    the importer joins into paragraphs; an indented line opens a paragraph, as one after a blank line does."""
+    ownerless = [(s[1], s[2]) for s in segments if s[0] in OWNERLESS]
+    lines, blank, offset = [], False, start
+    for piece in raw_text[start:end].split("\n"):
+        text_start, text_end = offset, offset + len(piece)
+        offset = text_end + 1
+        if not piece.strip():
+            blank = True
+            continue
+        if any(s <= text_start and text_end <= e for s, e in ownerless):
+            continue
+        indented = piece.startswith(("\u3000", "  ", "\t"))
+        lines.append(BodyLine(page=0, start=text_start, end=text_end, blank_before=blank or indented))
+        blank = False
+    return lines
