@@ -107,3 +107,36 @@ def test_create_an_article_from_unassigned_text_and_move_a_photo(live_server, br
     page.wait_for_selector(".messagelist")
     assert Photo.objects.get(pk=photo.pk).article_id == article.pk
     page.screenshot(path=str(ARTIFACTS / "workbench-created-and-photo-moved.png"), full_page=True)
+
+
+def test_a_4000_character_page_reads_without_a_scroll_box_of_its_own(live_server, browser_page, editor_with_password):  # noqa: F811
+    from tests.factories import ArticleFactory, PageFactory
+
+    lines = [
+        f"　　第{n}段，这是一段用来测量页面长度的正文文字，一共有四十八段，每段大约一百个字符左右。" * 2
+        for n in range(48)
+    ]
+    raw = "\n".join(lines) + "\n"
+    assert len(raw) >= 4000
+    page_row = PageFactory(raw_text=raw)
+    spans, offset = [], 0
+    for line in lines:
+        spans.append(["body", offset, offset + len(line)])
+        offset += len(line) + 1
+    ArticleFactory(
+        page=page_row, order=0, body="\n\n".join(line.strip() for line in lines[:24]), source_spans=spans[:24]
+    )
+    ArticleFactory(
+        page=page_row, order=1, body="\n\n".join(line.strip() for line in lines[24:]), source_spans=spans[24:]
+    )
+    page = browser_page
+    _log_in(page, live_server, editor_with_password)
+    page.goto(f"{live_server.url}/admin/articles/page/{page_row.pk}/workbench/")
+    page.wait_for_selector("#raw")
+    scrolls = page.evaluate(
+        "Array.from(document.querySelectorAll('#content-main *')).filter(e => "
+        "['auto', 'scroll'].includes(getComputedStyle(e).overflowY) && e.scrollHeight > e.clientHeight + 1).length"
+    )
+    assert scrolls == 0  # one page scroll, no inner scroll boxes
+    assert page.locator("#raw").inner_text().count("第47段") == 2
+    page.screenshot(path=str(ARTIFACTS / "workbench-4000-characters.png"), full_page=True)
