@@ -9,6 +9,7 @@ from articles import editing
 from articles.changesets import ChangeSetConflictError, change_set_revert
 from articles.models import Article, ArticleCredit, ChangeSetKind, Page, Photo
 from articles.services import ConcurrentEditError, article_update
+from articles.spans import body_paragraphs
 from tests.factories import ArticleCreditFactory, ArticleFactory, PageFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
@@ -273,3 +274,53 @@ def test_a_stale_version_is_refused_and_a_revert_over_a_later_edit_too(page_of_t
     with pytest.raises(ChangeSetConflictError):
         change_set_revert(change_set=result.change_set, user=editor)
     assert _state(page) == after
+
+
+def _random_operation(rng, page: Page, editor):
+    """One operation an editor could make on the page now, chosen by ``rng``; None when it does not apply."""
+    articles = list(Article.objects.filter(page=page).order_by("order", "pk"))
+    article = rng.choice(articles)
+    paragraphs = len(body_paragraphs(article.body))
+    choice = rng.choice(["split", "merge", "move", "promote", "demote", "unassign", "reorder", "photo"])
+    if choice == "split" and paragraphs >= 2:
+        return editing.article_split(
+            article=article, paragraph=rng.randrange(1, paragraphs), headline="随", user=editor
+        )
+    if choice == "merge" and article != articles[-1]:
+        return editing.article_merge(article=article, user=editor)
+    if choice == "move" and paragraphs >= 1 and len(articles) > 1:
+        target = rng.choice([a for a in articles if a.pk != article.pk])
+        return editing.paragraphs_move(
+            article=article, paragraphs=[rng.randrange(paragraphs)], target=target, user=editor
+        )
+    if choice == "promote" and paragraphs >= 1:
+        field = rng.choice(editing.HEADING_FIELDS)
+        return editing.article_promote_line(
+            article=article, paragraph=rng.randrange(paragraphs), field=field, user=editor
+        )
+    if choice == "demote" and article.headline:
+        return editing.article_demote_line(article=article, field="headline", user=editor)
+    if choice == "unassign" and paragraphs >= 1:
+        return editing.text_unassign(article=article, paragraphs=[rng.randrange(paragraphs)], user=editor)
+    if choice == "reorder":
+        ids = [a.pk for a in articles]
+        rng.shuffle(ids)
+        return editing.articles_reorder(page=page, article_ids=ids, user=editor)
+    if choice == "photo":
+        photo = Photo.objects.filter(page=page).first()
+        return editing.photo_move(photo=photo, article=rng.choice([*articles, None]), user=editor)
+    return None
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_any_sequence_of_operations_reverted_in_reverse_puts_the_page_back(seed, page_of_two, editor):
+    import random
+
+    page, _first, _second = page_of_two
+    before = _state(page)
+    rng = random.Random(seed)
+    done = [r for r in (_random_operation(rng, page, editor) for _ in range(8)) if r is not None]
+    assert done
+    for result in reversed(done):
+        change_set_revert(change_set=result.change_set, user=editor)
+    assert _state(page) == before
