@@ -364,8 +364,11 @@ def _take_range(recorder: ChangeSetRecorder, articles: dict[int, Article], page:
         texts = body_paragraphs(article.body)
 
         def inside(group: list, home: int = home) -> bool:
+            """Is every printed character of these spans in the range (indents and line ends aside)?"""
             return bool(group) and all(
-                span_page(s, home) == page.index and start <= s[1] and s[2] <= end for s in group
+                span_page(s, home) == page.index
+                and all(start <= pos < end for pos in range(s[1], s[2]) if not page.raw_text[pos].isspace())
+                for s in group
             )
 
         for name in HEADING_FIELDS:

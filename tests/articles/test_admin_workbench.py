@@ -113,3 +113,39 @@ def test_a_headline_picked_from_the_articles_own_lines_takes_that_line(editor_br
     created = Article.objects.get(page=page, order=1)
     assert (created.headline, created.body) == ("新故事的标题", "第三段另起一篇。")
     assert _span("headline", "新故事的标题") in created.source_spans
+
+
+def test_every_form_of_the_page_view_reaches_its_operation(editor_browser):
+    from articles.models import Photo
+    from tests.articles.test_workbench_services import RAW, _span
+    from tests.factories import ArticleFactory, PageFactory, PhotoFactory
+
+    page = PageFactory(raw_text=RAW, segments=[[*_span("unassigned", "没人认领的一行"), None, None, None]])
+    first = ArticleFactory(page=page, order=0, body="第一段。\n\n第二段。\n\n第三段。")
+    second = ArticleFactory(page=page, order=1, body="另一篇。")
+    photo = PhotoFactory(page=page)
+    url = reverse("admin:articles_page_workbench", args=[page.pk])
+
+    def post(**data):
+        response = editor_browser.post(url, data, follow=True)
+        assert response.status_code == 200
+        assert not [m for m in response.context["messages"] if m.level_tag == "error"], response.content.decode()
+        return response
+
+    post(op="promote", article=first.pk, paragraphs=[1], field="kicker")
+    first.refresh_from_db()
+    assert first.kicker == "第二段。"
+    post(op="demote:kicker", article=first.pk)
+    post(op="unassign", article=first.pk, paragraphs=[2])
+    first.refresh_from_db()
+    assert first.body == "第二段。\n\n第一段。"
+    post(op="up", article=second.pk)
+    assert Article.objects.get(pk=second.pk).order == 0
+    post(op="photo_move", photo=photo.pk, target=first.pk)
+    assert Photo.objects.get(pk=photo.pk).article_id == first.pk
+    start = RAW.index("没人认领的一行")
+    post(op="create", start=start, end=start + len("没人认领的一行"), headline="新建的")
+    assert Article.objects.filter(page=page, headline="新建的", body="没人认领的一行").exists()
+    response = editor_browser.post(url, {"op": "merge", "article": first.pk, "version": 1}, follow=True)
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]  # a stale version: refused
+    assert ChangeSet.objects.filter(page_states__has_key=str(page.pk)).count() == 6

@@ -108,6 +108,25 @@ def test_create_an_article_from_unassigned_text_and_move_a_photo(live_server, br
     assert Photo.objects.get(pk=photo.pk).article_id == article.pk
     page.screenshot(path=str(ARTIFACTS / "workbench-created-and-photo-moved.png"), full_page=True)
 
+    # select a range of the raw text with the mouse (here: the selection the mouse would make) and create
+    page.evaluate(
+        """() => {
+          const span = Array.from(document.querySelectorAll('#raw .seg')).find(e => e.textContent.includes('第一篇'));
+          const range = document.createRange();
+          range.setStart(span.firstChild, 2);
+          range.setEnd(span.firstChild, span.textContent.length);
+          const selection = window.getSelection();
+          selection.removeAllRanges();
+          selection.addRange(range);
+          document.getElementById('raw').dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+        }"""
+    )
+    assert page.input_value("#sel-start") == str(raw.index("第一篇"))
+    page.click("#create-button")
+    page.wait_for_selector(".messagelist")
+    assert Article.objects.filter(page=page_row, body="第一篇的正文。").exclude(pk=article.pk).exists()
+    assert Article.objects.get(pk=article.pk).body == ""
+
 
 def test_a_4000_character_page_reads_without_a_scroll_box_of_its_own(live_server, browser_page, editor_with_password):  # noqa: F811
     from tests.factories import ArticleFactory, PageFactory
