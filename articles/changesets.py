@@ -28,7 +28,6 @@ MODELS: dict[str, type[Model]] = {
     "article": Article,
     "photo": Photo,
     "articlecredit": ArticleCredit,
-    "page": Page,
 }
 
 
@@ -102,16 +101,16 @@ class ChangeSetRecorder:
         return self.change_set
 
 
-def _rows_of(model: type[Model], pk: int, change_set: ChangeSet) -> tuple[Any, Any, Any]:
-    """(state before the change set or None, the change set's last row of the object, its latest row)."""
+def _rows_of(model: type[Model], pk: int, change_set: ChangeSet) -> tuple[Any, Any]:
+    """(the object's state before the change set, None if it did not exist; the change set's last row of it)."""
     history = model.history.filter(id=pk)
     mine = list(history.filter(change_set=change_set).order_by("history_id"))
     if not mine:
-        return None, None, history.order_by("-history_id").first()
+        return None, None
     before = history.filter(history_id__lt=mine[0].history_id).order_by("-history_id").first()
     if before is not None and before.history_type == "-":
         before = None
-    return before, mine[-1], history.order_by("-history_id").first()
+    return before, mine[-1]
 
 
 def _field_values(model: type[Model], row: Any) -> dict[str, Any]:
@@ -129,7 +128,8 @@ def change_set_revert(*, change_set: ChangeSet, user: AbstractBaseUser | None) -
     """Put every object ``change_set`` touched back as it was before it, as one new change set (kind revert).
 
     Objects it created are deleted, objects it deleted come back under their ids, the others get their
-    earlier fields back (with a new version, so forms opened meanwhile are refused). Refused with
+    earlier fields back (with a new version, so forms opened meanwhile are refused; articles name the reverting
+    editor as their last editor, so a re-import leaves them as they are now). Refused with
     ChangeSetConflictError, changing nothing, when any of them was changed since or it was reverted already.
     """
     ChangeSet.objects.select_for_update().filter(pk=change_set.pk).first()
@@ -141,11 +141,11 @@ def change_set_revert(*, change_set: ChangeSet, user: AbstractBaseUser | None) -
         for pk in pks
         if label in MODELS
     }
-    issue_ids = {getattr(row, "issue_id", None) for triple in rows.values() for row in triple if row is not None}
+    issue_ids = {getattr(row, "issue_id", None) for pair in rows.values() for row in pair if row is not None}
     issue_rows_lock(issue_ids=[i for i in issue_ids if i is not None])
     for model in (Article, Photo):
         issue_owned_lock(model=model, pks=[pk for (label, pk) in rows if MODELS[label] is model and _exists(model, pk)])
-    for (label, pk), (_before, last, _latest) in rows.items():
+    for (label, pk), (_before, last) in rows.items():
         if last is None or not _unchanged_since(MODELS[label], pk, last):
             raise ChangeSetConflictError(
                 gettext("%(model)s %(pk)s was changed after this change set; it cannot be reverted as a whole.")
@@ -166,12 +166,12 @@ def change_set_revert(*, change_set: ChangeSet, user: AbstractBaseUser | None) -
     now = timezone.now()
     # deletions of what it created first (credits before their articles), then restores (articles first)
     for label in ("articlecredit", "photo", "article"):
-        for (row_label, pk), (before, _last, _latest) in rows.items():
+        for (row_label, pk), (before, _last) in rows.items():
             if row_label == label and before is None and _exists(MODELS[label], pk):
                 recorder.delete(MODELS[label].objects.get(pk=pk), reason="reverted")
-    for label in ("article", "photo", "articlecredit", "page"):
+    for label in ("article", "photo", "articlecredit"):
         model = MODELS[label]
-        for (row_label, pk), (before, _last, _latest) in rows.items():
+        for (row_label, pk), (before, _last) in rows.items():
             if row_label != label or before is None:
                 continue
             current = model.objects.filter(pk=pk).first()
