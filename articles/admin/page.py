@@ -48,7 +48,16 @@ class PageArticleInline(ImportedRowsInline):
 @admin.register(Page)
 class PageAdmin(WorkbenchAdminMixin, PhotoInlinesThroughServices, ServiceHistoryAdmin):
     form = PageAdminForm
-    list_display = ["__str__", "issue", "index", "number", "section", "article_count", "unassigned_count"]
+    list_display = [
+        "__str__",
+        "issue",
+        "index",
+        "number",
+        "section",
+        "article_count",
+        "unassigned_count",
+        "workbench_link",
+    ]
     list_filter = ["issue__paper", "section", "issue__publication_date"]
     list_select_related = ["issue"]
     search_fields = ["section", "number", "issue__source_name"]

@@ -149,3 +149,11 @@ def test_every_form_of_the_page_view_reaches_its_operation(editor_browser):
     response = editor_browser.post(url, {"op": "merge", "article": first.pk, "version": 1}, follow=True)
     assert [m.level_tag for m in response.context["messages"]] == ["error"]  # a stale version: refused
     assert ChangeSet.objects.filter(page_states__has_key=str(page.pk)).count() == 6
+
+
+def test_the_page_list_links_each_page_to_its_workbench(editor_browser):
+    from tests.factories import PageFactory
+
+    page = PageFactory()
+    html = editor_browser.get(reverse("admin:articles_page_changelist")).content.decode()
+    assert reverse("admin:articles_page_workbench", args=[page.pk]) in html
