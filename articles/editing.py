@@ -65,10 +65,10 @@ def _lock_articles(*pks: int) -> dict[int, Article]:
     return {a.pk: a for a in issue_owned_lock(model=Article, pks=list(pks))}
 
 
-def _lock_page(page: Page, *more_articles: int) -> tuple[Page, dict[int, Article]]:
-    """The page and all its articles locked (operations shift orders), plus other articles they name."""
+def _lock_page(page: Page) -> tuple[Page, dict[int, Article]]:
+    """The page and all its articles locked (operations shift their orders), its issue first."""
     pks = list(Article.objects.filter(page_id=page.pk).values_list("pk", flat=True))
-    articles = _lock_articles(*pks, *more_articles)
+    articles = _lock_articles(*pks)
     return Page.objects.select_related("issue").get(pk=page.pk), articles
 
 
@@ -82,12 +82,10 @@ def _edited(article: Article, recorder: ChangeSetRecorder) -> None:
     article.fingerprint = text_fingerprint(article.body)
 
 
-def _paragraph_check(article: Article, indexes: list[int], *, keep_one: bool = False) -> list[str]:
+def _paragraph_check(article: Article, indexes: list[int]) -> list[str]:
     paragraphs = body_paragraphs(article.body)
     if not indexes or any(not 0 <= i < len(paragraphs) for i in indexes):
         raise ValueError(gettext("Choose paragraphs of the article “%(article)s”.") % {"article": article})
-    if keep_one and len(set(indexes)) >= len(paragraphs):
-        raise ValueError(gettext("At least one paragraph must stay in the article."))
     return paragraphs
 
 
