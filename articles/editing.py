@@ -21,7 +21,7 @@ from importer.parsing import text_fingerprint
 from importer.parsing.bodytext import build_body
 
 from .changesets import ChangeSetRecorder
-from .locks import issue_owned_lock
+from .locks import issue_owned_lock, issue_rows_lock
 from .models import Article, ArticleCredit, ChangeSet, ChangeSetKind, Page, Photo
 from .services import (
     ConcurrentEditError,
@@ -67,6 +67,9 @@ def _lock_articles(*pks: int) -> dict[int, Article]:
 
 def _lock_page(page: Page) -> tuple[Page, dict[int, Article]]:
     """The page and all its articles locked (operations shift their orders), its issue first."""
+    issue_rows_lock(
+        issue_ids=Page.objects.filter(pk=page.pk).values_list("issue_id", flat=True)
+    )  # a page may have no articles
     pks = list(Article.objects.filter(page_id=page.pk).values_list("pk", flat=True))
     articles = _lock_articles(*pks)
     return Page.objects.select_related("issue").get(pk=page.pk), articles

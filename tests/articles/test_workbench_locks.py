@@ -14,7 +14,7 @@ from articles.changesets import change_set_revert
 from articles.models import Article
 from articles.services import ConcurrentEditError
 from tests.articles.test_locks import ISSUE_ROWS, _touched
-from tests.factories import ArticleCreditFactory, ArticleFactory, PhotoFactory
+from tests.factories import ArticleCreditFactory, ArticleFactory, PageFactory, PhotoFactory
 
 
 def _two_articles():
@@ -54,6 +54,18 @@ def test_every_operation_locks_the_issue_before_any_of_its_rows(kind, editor, db
     first_issue_lock = touched.index(("lock", "articles_issue"))
     rows = [i for i, (_, table) in enumerate(touched) if table in ISSUE_ROWS]
     assert not rows or first_issue_lock < rows[0], touched
+
+
+@pytest.mark.django_db
+def test_creating_the_first_article_of_an_empty_page_locks_its_issue_first(editor, db_vendor):
+    if db_vendor != "postgresql":
+        pytest.skip("SQLite has no row locks")
+    page = PageFactory(raw_text="没人认领的一行\n")
+    with CaptureQueriesContext(connection) as queries:
+        editing.article_create_from_text(page=page, start=0, end=7, user=editor)
+    touched = [t for q in queries.captured_queries if (t := _touched(q["sql"]))]
+    rows = [i for i, (_, table) in enumerate(touched) if table in ISSUE_ROWS]
+    assert touched.index(("lock", "articles_issue")) < rows[0], touched
 
 
 @pytest.mark.django_db(transaction=True)
