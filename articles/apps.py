@@ -8,9 +8,11 @@ class ArticlesConfig(AppConfig):
 
     def ready(self) -> None:
         """jieba asks the word dictionary before it tokenises; registering it reads nothing (no query before
-        migrations), the first tokenisation loads the words (see ``articles.dictionary``)."""
+        migrations), the first tokenisation loads the words (see ``articles.dictionary``). The change-set
+        signal marks history rows with the workbench operation they belong to (``articles.changesets``)."""
         from importer.parsing.tokens import set_dictionary_provider
 
+        from . import changesets  # noqa: F401 (connects the signal)
         from .dictionary import dictionary_provider
 
         set_dictionary_provider(dictionary_provider)

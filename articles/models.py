@@ -37,6 +37,54 @@ class ArticleStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "withdrawn (not public)"
 
 
+class ChangeSetKind(models.TextChoices):
+    SPLIT = "split", "split"
+    MERGE = "merge", "merge"
+    MOVE_PARAGRAPHS = "move_paragraphs", "move paragraphs"
+    PROMOTE_LINE = "promote_line", "promote line"
+    DEMOTE_LINE = "demote_line", "demote line"
+    CREATE_FROM_TEXT = "create_from_text", "create from text"
+    UNASSIGN = "unassign", "unassign"
+    REORDER = "reorder", "reorder"
+    MOVE_PHOTO = "move_photo", "move photo"
+    REVERT = "revert", "revert"
+
+
+class ChangeSet(models.Model):
+    """One workbench operation (a split, a merge, a move…): the history rows of every object it touched point
+    here, so the whole operation can be shown and reverted as one. Page fields history does not keep (the
+    segmentation, the unassigned text) are kept here, before and after, for the revert."""
+
+    kind = models.CharField(max_length=20, choices=ChangeSetKind.choices)
+    description = models.CharField(max_length=500, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    #: {"article": [pk, …], "photo": […], "articlecredit": […], "page": […]}
+    touched = models.JSONField(default=dict, blank=True)
+    #: {page pk: {"before": {"segments": …, "unassigned": …}, "after": {…}}}
+    page_states = models.JSONField(default=dict, blank=True)
+    reverts = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reverted_by")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}: {self.description}"
+
+
+class ChangeSetHistory(models.Model):
+    """Base of the historical models: which change set, if any, a history row belongs to."""
+
+    change_set = models.ForeignKey(
+        ChangeSet, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_constraint=False
+    )
+
+    class Meta:
+        abstract = True
+
+
 class Issue(models.Model):
     """One imported raw file: one issue (or section) of a paper."""
 
@@ -52,7 +100,7 @@ class Issue(models.Model):
     edited_at = models.DateTimeField(
         null=True, blank=True, help_text="When an editor last changed the issue's paper, date or edition."
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetHistory])
 
     class Meta:
         ordering = ["-publication_date", "-id"]
@@ -89,8 +137,11 @@ class Page(models.Model):
         null=True, blank=True, help_text="When an editor last changed the page's number, section, date or staff."
     )
     version = models.PositiveIntegerField(default=1)
-    # the raw text and the import's segmentation never change after import: history keeps the editable rest
-    history = HistoricalRecords(excluded_fields=["raw_text", "segments", "furniture", "unassigned"])
+    # the raw text never changes; the segmentation follows the workbench's operations, and their change sets
+    # keep it before and after (it is large and derived): history keeps the editable rest
+    history = HistoricalRecords(
+        bases=[ChangeSetHistory], excluded_fields=["raw_text", "segments", "furniture", "unassigned"]
+    )
 
     class Meta:
         ordering = ["issue", "index"]
@@ -108,7 +159,7 @@ class Reporter(models.Model):
     name = models.CharField(max_length=50, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetHistory])
 
     class Meta:
         ordering = ["name"]
@@ -165,7 +216,9 @@ class Article(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["search_document", "search_tokens", "updated_at"])
+    history = HistoricalRecords(
+        bases=[ChangeSetHistory], excluded_fields=["search_document", "search_tokens", "updated_at"]
+    )
     objects = PublishedArticleQuerySet.as_manager()
 
     class Meta:
@@ -198,7 +251,7 @@ class ArticleCredit(models.Model):
     reporter = models.ForeignKey(Reporter, on_delete=models.PROTECT, related_name="credits", db_index=False)
     role = models.CharField(max_length=10, choices=Role.choices)
     order = models.PositiveSmallIntegerField(default=0)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetHistory])
 
     class Meta:
         ordering = ["article", "order"]
@@ -223,7 +276,7 @@ class Photo(models.Model):
     source_spans = models.JSONField(default=list, blank=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetHistory])
 
     class Meta:
         ordering = ["page", "order"]
@@ -263,7 +316,7 @@ class DictionaryWord(models.Model):
     retokenised_articles = models.JSONField(
         default=list, blank=True, help_text="[id, headline] of the articles the last save re-tokenised (the first 100)."
     )
-    history = HistoricalRecords(excluded_fields=["retokenised_count", "retokenised_articles"])
+    history = HistoricalRecords(bases=[ChangeSetHistory], excluded_fields=["retokenised_count", "retokenised_articles"])
 
     class Meta:
         ordering = ["word"]
@@ -279,7 +332,7 @@ class ReporterAlias(models.Model):
     name = models.CharField(max_length=50, unique=True)
     reporter = models.ForeignKey(Reporter, on_delete=models.CASCADE, related_name="aliases")
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetHistory])
 
     class Meta:
         ordering = ["name"]

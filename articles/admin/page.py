@@ -17,6 +17,7 @@ from .base import (
 )
 from .photo import PagePhotoInline, PhotoInlinesThroughServices
 from .review import ReviewQueueAdminMixin, UnassignedTextFilter
+from .workbench import WorkbenchAdminMixin
 
 
 class PageAdminForm(VersionCheckedForm):
@@ -46,14 +47,32 @@ class PageArticleInline(ImportedRowsInline):
 
 
 @admin.register(Page)
-class PageAdmin(ReviewQueueAdminMixin, PhotoInlinesThroughServices, ServiceHistoryAdmin):
+class PageAdmin(WorkbenchAdminMixin, ReviewQueueAdminMixin, PhotoInlinesThroughServices, ServiceHistoryAdmin):
     form = PageAdminForm
-    list_display = ["__str__", "issue", "index", "number", "section", "article_count", "unassigned_count"]
+    list_display = [
+        "__str__",
+        "issue",
+        "index",
+        "number",
+        "section",
+        "article_count",
+        "unassigned_count",
+        "workbench_link",
+    ]
     list_filter = [UnassignedTextFilter, "issue__paper", "section", "issue__publication_date"]
     list_select_related = ["issue"]
     search_fields = ["section", "number", "issue__source_name"]
-    readonly_fields = ["issue", "index", "first_line", "raw_text_view", "unassigned_view", "furniture_view"]
+    readonly_fields = [
+        "workbench_link",
+        "issue",
+        "index",
+        "first_line",
+        "raw_text_view",
+        "unassigned_view",
+        "furniture_view",
+    ]
     fields = [
+        "workbench_link",
         "issue",
         "index",
         "number",
