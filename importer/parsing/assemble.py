@@ -308,7 +308,8 @@ class Assembler(PhotoSteps, HeadlineMatching):
                 self.unit_span(SegmentKind.UNASSIGNED, unit)
                 return
             if kind == bk.TRAIL and unit.notes.get("bare_names"):
-                _add_credits(article, [Credit(name, "作者") for name in unit.text_nl().split()])
+                names = [name for name in unit.text_nl().split() if name not in cr.NOT_NAMES]
+                _add_credits(article, [Credit(name, "作者") for name in names])
             elif kind == bk.TRAIL:
                 _add_credits(article, cr.trailing_credits(unit.text_nl()) or [])
             self.unit_span(SegmentKind.BYLINE, unit, self.art_owner(article))

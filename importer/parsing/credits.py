@@ -288,6 +288,8 @@ def photo_credit(flat: str) -> tuple[bool, str | None]:
     return False, None
 
 
+#: Words that stand where a name would but name nobody ("读者  张三": a reader who signs a letter).
+NOT_NAMES = frozenset({"读者", "网友", "市民", "群众", "编者", "来信", "记者", "通讯员", "作者", "本报"})
 #: Words a photographer's name never holds: the role words a credit prints around it.
 _NOT_IN_NAME = ("记者", "通讯员", "摄影", "本报", "特约")
 

@@ -448,3 +448,12 @@ def test_words_and_pictures_credit_the_storys_photo():
     draft = parse(text)
     (photo,) = draft.pages[0].photos
     assert photo.photographer == "李四"
+
+
+def test_a_signing_reader_is_no_name():
+    text = (
+        "某小区停车难\n\n编辑同志：我家小区门口常年停满车辆，老人和孩子出行很不方便。\n"
+        "希望有关部门尽快整治。\n读者  韦小明\n"
+    )
+    (found,) = articles(text)
+    assert names(found) == [("韦小明", "作者")]
