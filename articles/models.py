@@ -132,7 +132,8 @@ class Issue(models.Model):
 
     def __str__(self) -> str:
         date = self.publication_date.isoformat() if self.publication_date else gettext("undated")
-        return f"{self.paper or gettext('unknown paper')} {date} ({self.source_name})"
+        paper = self.paper or gettext("unknown paper")
+        return f"{paper} {date} ({self.source_name})"
 
 
 class Page(models.Model):

@@ -37,10 +37,7 @@ def catalogue_entries(path: Path = CATALOGUE) -> list[dict]:
                 current.append(line)
             else:
                 key, _, value = line.partition(" ")
-                if key.startswith("msgstr"):
-                    current = entry["msgstr"].setdefault(key, [])
-                else:
-                    current = entry[key]
+                current = entry["msgstr"].setdefault(key, []) if key.startswith("msgstr") else entry[key]
                 current.append(value)
         if not entry["msgid"]:
             continue
