@@ -26,7 +26,7 @@ def catalogue_entries(path: Path = CATALOGUE) -> list[dict]:
     parser, since polib is not among our dependencies."""
     entries = []
     for block in path.read_text(encoding="utf-8").split("\n\n"):
-        entry = {"flags": set(), "msgid": [], "msgid_plural": [], "msgstr": {}}
+        entry = {"flags": set(), "msgctxt": [], "msgid": [], "msgid_plural": [], "msgstr": {}}
         current = None
         for line in block.strip().splitlines():
             if line.startswith("#,"):
@@ -132,7 +132,12 @@ def test_the_admin_is_chinese_by_default(chinese, article_screens):
         ("admin:articles_issue_change", "issue"),
         ("admin:articles_dictionaryword_changelist", None),
         ("admin:articles_dictionaryword_add", None),
+        ("admin:articles_article_history", "article"),
+        ("admin:articles_page_history", "page"),
+        ("admin:articles_reporter_history", "reporter"),
+        ("admin:articles_articlecredit_change", "credit"),
         ("admin:importer_importrun_changelist", None),
+        ("admin:importer_importevent_changelist", None),
     ],
 )
 def test_no_chinese_screen_shows_our_english_labels(chinese, article_screens, screen):
@@ -145,6 +150,7 @@ def test_no_chinese_screen_shows_our_english_labels(chinese, article_screens, sc
         "photo": article.photos.first(),
         "reporter": article.credits.first() and article.credits.first().reporter,
         "issue": article.issue,
+        "credit": article.credits.first(),
     }.get(obj)
     response = client.get(reverse(name, args=[target.pk] if target else []))
     assert response.status_code == 200
@@ -173,3 +179,18 @@ def test_a_chinese_browser_gets_chinese_messages(chinese, article_screens):
         follow=True,
     )
     assert "已发布 1 篇稿件。" in response.content.decode()
+
+
+def test_stored_change_reasons_are_shown_in_the_editors_language():
+    """History keeps the reasons as written (English data); the history page labels them."""
+    from articles.templatetags.history_labels import change_reason
+
+    with translation.override("zh-hans"):
+        assert change_reason("imported state") == "导入时的状态"
+        assert change_reason("reverted from history") == "从历史记录还原"
+        assert change_reason("move_paragraphs") == "移动段落"  # a workbench operation's kind
+        assert change_reason("role 记者 → 通讯员") == "身份 记者 → 通讯员"
+        assert change_reason("merged 韦 冰 into 韦冰") == "merged 韦 冰 into 韦冰"  # not ours: shown as stored
+        assert change_reason("merged 韦冰二 into 韦冰") == "韦冰二 合并到 韦冰"
+    with translation.override("en"):
+        assert change_reason("imported state") == "imported state"

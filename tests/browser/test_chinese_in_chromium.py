@@ -48,6 +48,23 @@ def test_the_editors_screens_are_chinese_in_a_chinese_browser(
     assert page.locator("label[for=id_kicker]").inner_text().startswith("引题")
     assert page.locator("input[name=_save]").get_attribute("value") == "保存"
     page.screenshot(path=str(ARTIFACTS / "zh-article-change.png"), full_page=True)
+    page.fill("#id_headline", article.headline + "（改）")
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist")
+    assert "成功" in page.locator(".messagelist").inner_text()
+
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/history/")
+    page.wait_for_selector("#content")
+    assert "历史" in page.locator("h1").inner_text()
+    history = page.locator("#change-history").inner_text()
+    assert "导入时的状态" in history and "改动" in history and "imported state" not in history
+    page.screenshot(path=str(ARTIFACTS / "zh-article-history.png"), full_page=True)
+
+    reporter = article.page.articles.filter(credits__isnull=False).first().credits.first().reporter
+    page.goto(f"{live_server.url}/admin/articles/reporter/{reporter.pk}/change/")
+    page.wait_for_selector("#reporter_form")
+    assert page.locator("label[for=id_name]").inner_text().startswith("姓名")
+    page.screenshot(path=str(ARTIFACTS / "zh-reporter-change.png"), full_page=True)
 
     page.goto(f"{live_server.url}/admin/articles/article/")
     page.wait_for_selector("#result_list")
