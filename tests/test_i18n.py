@@ -11,9 +11,10 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from tests.factories import ArticleCreditFactory, ArticleFactory, PhotoFactory
+from tests.factories import ArticleCreditFactory, ArticleFactory, PhotoFactory, ReporterFactory
 
-CATALOGUE = Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w*\}")
 
 
@@ -213,3 +214,34 @@ def test_stored_change_reasons_are_shown_in_the_editors_language():
         assert change_reason("merged 韦冰二 into 韦冰") == "韦冰二 合并到 韦冰"
     with translation.override("en"):
         assert change_reason("imported state") == "imported state"
+
+
+@pytest.mark.parametrize(
+    ("action", "heading"), [("merge_reporters", "将两位记者合并为同一人"), ("change_role", "更改其署名身份")]
+)
+def test_the_reporter_actions_ask_in_chinese(chinese, article_screens, action, heading):
+    client, _article = article_screens
+    first, second = ReporterFactory(name="韦冰"), ReporterFactory(name="韦兵")
+    response = client.post(
+        reverse("admin:articles_reporter_changelist"), {"action": action, "_selected_action": [first.pk, second.pk]}
+    )
+    assert response.status_code == 200
+    assert heading in response.content.decode()
+    assert [label for label in _english_labels() if label in _visible_text(response)] == []
+    assert _english_field_labels(response) == []
+
+
+def test_every_change_reason_the_code_writes_has_a_label():
+    """A new fixed reason in a service would show in English on a Chinese history page: label it in
+    ``articles.templatetags.history_labels``."""
+    from articles.templatetags.history_labels import CHANGE_REASONS
+
+    written = set()
+    # the services' reasons, and the admin's reason of a revert from history ("return "…" if match")
+    pattern = re.compile(r'(?:reason=|_change_reason = |reason or |return )"([a-z][a-z ]+)"(?: if match)?')
+    for path in (ROOT / "articles").rglob("*.py"):
+        if "migrations" not in path.parts and "templatetags" not in path.parts:
+            text = path.read_text(encoding="utf-8")
+            written |= {m[1] for m in pattern.finditer(text) if not m[0].startswith("return") or m[0].endswith("match")}
+    assert {"imported state", "reverted from history", "credit added"} <= written
+    assert sorted(written - set(CHANGE_REASONS)) == []
