@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
-    verbose_name = "Archive"
+    verbose_name = _("Archive")
 
     def ready(self) -> None:
         """jieba asks the word dictionary before it tokenises; registering it reads nothing (no query before

@@ -26,6 +26,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import SynchronousOnlyOperation
 from django.db import DatabaseError, transaction
 from django.db.models import Count, Max, Q
+from django.utils.translation import gettext
 
 from importer.parsing.tokens import DictionaryEntry, article_search_tokens, use_dictionary
 
@@ -124,7 +125,7 @@ def dictionary_clean_word(word: str) -> str:
     """Words are stored without white space (jieba never sees any); an empty word is refused."""
     clean = "".join((word or "").split())
     if not clean:
-        raise ValueError("a dictionary word cannot be empty")
+        raise ValueError(gettext("A dictionary word cannot be empty."))
     return clean
 
 
@@ -212,7 +213,7 @@ def _record(word: DictionaryWord, change: DictionaryChange) -> None:
 
 def _check_frequency(frequency: int | None) -> None:
     if frequency is not None and frequency < 1:
-        raise ValueError("a dictionary word's frequency is at least 1 (0 would make jieba split it)")
+        raise ValueError(gettext("A dictionary word's frequency is at least 1 (0 would make jieba split it)."))
 
 
 def _word_taken(word: str, *, exclude_pk: int | None = None) -> None:
@@ -220,7 +221,7 @@ def _word_taken(word: str, *, exclude_pk: int | None = None) -> None:
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
-        raise ValueError(f"{word} is already in the dictionary")
+        raise ValueError(gettext("%(word)s is already in the dictionary.") % {"word": word})
 
 
 @transaction.atomic
@@ -274,7 +275,8 @@ def dictionary_word_update(
     stored = DictionaryWord.objects.select_for_update(no_key=True).filter(pk=dictionary_word.pk).first()
     if stored is None:
         raise DictionaryWord.DoesNotExist(
-            f"dictionary word {dictionary_word.pk} no longer exists; reload the page and make your change again"
+            gettext("Dictionary word %(id)s no longer exists; reload the page and make your change again.")
+            % {"id": dictionary_word.pk}
         )
     if expected_version is not None and stored.version != expected_version:
         raise ConcurrentEditError(stored, expected_version)

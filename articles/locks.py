@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from typing import TypeVar
 
 from django.db.models import Model
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 from .models import Issue
 
@@ -43,8 +45,11 @@ def issue_owned_lock(*, model: type[M], pks: Iterable[int]) -> list[M]:
     if missing:
         name = model._meta.verbose_name
         raise model.DoesNotExist(
-            f"{name} {', '.join(map(str, sorted(missing)))} no longer exists (a re-import replaced it); "
-            f"reload the page and make your change again"
+            gettext(
+                "%(model)s %(ids)s no longer exists (a re-import replaced it); reload the page and make your change "
+                "again."
+            )
+            % {"model": capfirst(name), "ids": ", ".join(map(str, sorted(missing)))}
         )
     return rows
 
@@ -62,6 +67,7 @@ def versioned_row_lock(*, model: type[M], pk: int) -> M:
         row = model.objects.select_for_update(no_key=True).filter(pk=pk).first()
     if row is None:
         raise model.DoesNotExist(
-            f"{model._meta.verbose_name} {pk} no longer exists; reload the page and make your change again"
+            gettext("%(model)s %(id)s no longer exists; reload the page and make your change again.")
+            % {"model": capfirst(model._meta.verbose_name), "id": pk}
         )
     return row

@@ -235,10 +235,13 @@ def article_duplicate_target(*, article: Article, original: Article) -> Article:
     while original.duplicate_of_id is not None:
         original = original.duplicate_of
     if original.pk == article.pk:
-        raise ValueError("an article cannot be a duplicate of itself")
+        raise ValueError(gettext("An article cannot be a duplicate of itself."))
     if Article.objects.filter(duplicate_of_id=article.pk).exists():
         raise ValueError(
-            "other articles are marked as duplicates of this one; mark them as duplicates of the new original first"
+            gettext(
+                "Other articles are marked as duplicates of this one; mark them as duplicates of the new original "
+                "first."
+            )
         )
     return original
 
@@ -332,7 +335,7 @@ def reporter_clean_name(name: str) -> str:
     """Names are stored without inner spaces ("韦 冰" is 韦冰); an empty name is refused."""
     clean = "".join(name.split())
     if not clean:
-        raise ValueError("a reporter needs a name")
+        raise ValueError(gettext("A reporter needs a name."))
     return clean
 
 
@@ -434,7 +437,7 @@ def _credit_locked(credit: ArticleCredit) -> ArticleCredit:
     stored = ArticleCredit.objects.select_for_update().select_related("article").filter(pk=credit.pk).first()
     if stored is None:
         raise ArticleCredit.DoesNotExist(
-            f"credit {credit.pk} no longer exists; reload the page and make your change again"
+            gettext("Credit %(id)s no longer exists; reload the page and make your change again.") % {"id": credit.pk}
         )
     return stored
 

@@ -7,56 +7,77 @@ with which result, and why a file failed (file name and line).
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class RunStatus(models.TextChoices):
-    RUNNING = "running", "running"
-    SUCCEEDED = "succeeded", "succeeded"
-    PARTIAL = "partial", "finished with failures"
-    FAILED = "failed", "failed"
+    RUNNING = "running", _("running")
+    SUCCEEDED = "succeeded", _("succeeded")
+    PARTIAL = "partial", _("finished with failures")
+    FAILED = "failed", _("failed")
 
 
 class EventResult(models.TextChoices):
-    IMPORTED = "imported", "imported"
-    SKIPPED = "skipped", "skipped (already imported)"
-    FAILED = "failed", "failed"
-    REIMPORTED = "reimported", "re-imported (forced)"
-    PURGED = "purged", "purged"
+    IMPORTED = "imported", _("imported")
+    SKIPPED = "skipped", _("skipped (already imported)")
+    FAILED = "failed", _("failed")
+    REIMPORTED = "reimported", _("re-imported (forced)")
+    PURGED = "purged", _("purged")
 
 
 class ImportRun(models.Model):
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    command_line = models.TextField(blank=True)
-    options = models.JSONField(default=dict, blank=True)
-    invoked_by = models.CharField(max_length=100, blank=True, help_text="OS user or editor who ran it.")
-    host = models.CharField(max_length=255, blank=True)
-    status = models.CharField(max_length=20, choices=RunStatus.choices, default=RunStatus.RUNNING, db_index=True)
-    totals = models.JSONField(default=dict, blank=True, help_text="Files and objects counted by result.")
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    command_line = models.TextField(_("command line"), blank=True)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    invoked_by = models.CharField(
+        _("invoked by"), max_length=100, blank=True, help_text=_("OS user or editor who ran it.")
+    )
+    host = models.CharField(_("host"), max_length=255, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RunStatus.choices, default=RunStatus.RUNNING, db_index=True
+    )
+    totals = models.JSONField(
+        _("totals"), default=dict, blank=True, help_text=_("Files and objects counted by result.")
+    )
 
     class Meta:
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:
-        return f"import run {self.pk} ({self.status}) {self.started_at:%Y-%m-%d %H:%M}"
+        return gettext("import run %(id)s (%(status)s) %(started)s") % {
+            "id": self.pk,
+            "status": self.get_status_display(),
+            "started": f"{self.started_at:%Y-%m-%d %H:%M}",
+        }
 
 
 class ImportEvent(models.Model):
-    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="events")
-    path = models.TextField()
-    sha256 = models.CharField(max_length=64, blank=True)
-    result = models.CharField(max_length=20, choices=EventResult.choices)
-    message = models.TextField(blank=True)
-    line = models.PositiveIntegerField(null=True, blank=True)
-    encoding = models.CharField(max_length=40, blank=True)
+    run = models.ForeignKey(ImportRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="events")
+    path = models.TextField(_("path"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    result = models.CharField(_("result"), max_length=20, choices=EventResult.choices)
+    message = models.TextField(_("message"), blank=True)
+    line = models.PositiveIntegerField(_("line"), null=True, blank=True)
+    encoding = models.CharField(_("encoding"), max_length=40, blank=True)
     issue = models.ForeignKey(
-        "articles.Issue", on_delete=models.SET_NULL, null=True, blank=True, related_name="import_events"
+        "articles.Issue",
+        verbose_name=_("issue"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_events",
     )
-    counts = models.JSONField(default=dict, blank=True)
-    duration_ms = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("import event")
+        verbose_name_plural = _("import events")
         ordering = ["run", "id"]
         # plain indexes: db_index would add LIKE-prefix twins on PostgreSQL that every event pays for
         indexes = [

@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # Accept-Language picks zh-hans or en; after sessions
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -148,6 +149,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = os.environ.get("NEWSROOM_LANGUAGE_CODE", "zh-hans")
 TIME_ZONE = os.environ.get("NEWSROOM_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
+# Editors read Chinese: zh-hans unless the browser asks for English; our catalogue lives in locale/ and is
+# compiled by scripts/bootstrap (the .mo files are build output, not kept in git).
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

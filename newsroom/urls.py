@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
@@ -14,6 +15,6 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
 ]
 
-admin.site.site_header = "Newsroom archive"
-admin.site.site_title = "Newsroom archive"
-admin.site.index_title = "Archive administration"
+admin.site.site_header = _("Newsroom archive")
+admin.site.site_title = _("Newsroom archive")
+admin.site.index_title = _("Archive administration")

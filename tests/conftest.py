@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from articles.permissions import ensure_editors_group
@@ -23,6 +24,16 @@ def pytest_report_header(config):
 
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     return f"database: {engine} ({settings.DATABASES['default'].get('HOST') or settings.DATABASES['default']['NAME']})"
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Tests assert the English source texts: run them in English (the test client sends no Accept-Language,
+    so the default language would apply). The Chinese default is tested on its own (tests/test_i18n.py),
+    which switches back to ``zh-hans``."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

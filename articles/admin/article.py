@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .. import services
 from ..models import Article, ArticleStatus, Photo
@@ -50,7 +51,7 @@ class ArticleAdmin(CreditInlinesThroughServices, PhotoInlinesThroughServices, Se
     list_select_related = ["issue", "page"]
     date_hierarchy = "issue__publication_date"
     search_fields = ["headline"]
-    search_help_text = "Headline, body, captions and reporter names (substring; spaces separate words)."
+    search_help_text = _("Headline, body, captions and reporter names (substring; spaces separate words).")
     autocomplete_fields = ["duplicate_of"]
     readonly_fields = [
         "issue_link",
@@ -82,10 +83,10 @@ class ArticleAdmin(CreditInlinesThroughServices, PhotoInlinesThroughServices, Se
                 ]
             },
         ),
-        ("Where", {"fields": ["issue_link", "page_link", "order"]}),
+        (_("Where"), {"fields": ["issue_link", "page_link", "order"]}),
         (_("History of credits"), {"fields": ["credit_history"], "classes": ["collapse"]}),
         (
-            "Ownership",
+            _("Ownership"),
             {
                 "fields": [
                     "version",
@@ -118,7 +119,7 @@ class ArticleAdmin(CreditInlinesThroughServices, PhotoInlinesThroughServices, Se
             queryset = queryset.filter(search_document__contains=term)
         return queryset, False
 
-    @admin.display(description="headline", ordering="headline")
+    @admin.display(description=_("headline"), ordering="headline")
     def title(self, article: Article) -> str:
         """Wide enough to read a headline; an article without one is flagged, shown by its opening words."""
         if not article.headline:
@@ -130,27 +131,27 @@ class ArticleAdmin(CreditInlinesThroughServices, PhotoInlinesThroughServices, Se
             )
         return format_html('<span class="headline" style="display:inline-block;min-width:24em">{}</span>', article)
 
-    @admin.display(description="date", ordering="issue__publication_date")
+    @admin.display(description=_("date"), ordering="issue__publication_date")
     def date(self, article: Article):
         return article.issue.publication_date
 
-    @admin.display(description="page", ordering="page__index")
+    @admin.display(description=_("page"), ordering="page__index")
     def page_label(self, article: Article) -> str:
         return article.page.number or f"p{article.page.index}"
 
-    @admin.display(description="reporters")
+    @admin.display(description=_("reporters"))
     def credit_names(self, article: Article) -> str:
         return "、".join(f"{c.reporter.name}({c.role})" for c in article.credits.all())
 
-    @admin.display(description="edited", boolean=True)
+    @admin.display(description=_("edited"), boolean=True)
     def touched(self, article: Article) -> bool:
         return article.is_touched
 
-    @admin.display(description="issue")
+    @admin.display(description=_("issue"))
     def issue_link(self, article: Article) -> str:
         return _link(article.issue)
 
-    @admin.display(description="page")
+    @admin.display(description=_("page"))
     def page_link(self, article: Article) -> str:
         return _link(article.page)
 
@@ -188,17 +189,29 @@ class ArticleAdmin(CreditInlinesThroughServices, PhotoInlinesThroughServices, Se
         else:
             services.article_credits_changed(article=form.instance, user=request.user)
 
-    @admin.action(description="Publish selected articles", permissions=["change"])
+    @admin.action(description=_("Publish selected articles"), permissions=["change"])
     def publish(self, request, queryset):
         changed = services.article_set_status(articles=queryset, status=ArticleStatus.PUBLISHED, user=request.user)
-        self.message_user(request, f"{changed} article(s) published.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d article published.", "%(count)d articles published.", changed) % {"count": changed},
+            messages.SUCCESS,
+        )
 
-    @admin.action(description="Withdraw selected articles (hide from the public)", permissions=["change"])
+    @admin.action(description=_("Withdraw selected articles (hide from the public)"), permissions=["change"])
     def withdraw(self, request, queryset):
         changed = services.article_set_status(articles=queryset, status=ArticleStatus.WITHDRAWN, user=request.user)
-        self.message_user(request, f"{changed} article(s) withdrawn.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d article withdrawn.", "%(count)d articles withdrawn.", changed) % {"count": changed},
+            messages.SUCCESS,
+        )
 
-    @admin.action(description="Mark selected articles as verified", permissions=["change"])
+    @admin.action(description=_("Mark selected articles as verified"), permissions=["change"])
     def verify(self, request, queryset):
         count = services.article_verify(articles=queryset, user=request.user)
-        self.message_user(request, f"{count} article(s) verified.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d article verified.", "%(count)d articles verified.", count) % {"count": count},
+            messages.SUCCESS,
+        )

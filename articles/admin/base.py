@@ -44,7 +44,7 @@ class VersionCheckedForm(forms.ModelForm):
     revert), so a revert is checked against what is stored now, like any save.
     """
 
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_version = forms.IntegerField(label=_("version you edited"), widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

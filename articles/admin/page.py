@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from .. import services
 from ..models import Article, Page
@@ -93,28 +94,28 @@ class PageAdmin(WorkbenchAdminMixin, ReviewQueueAdminMixin, PhotoInlinesThroughS
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_total=Count("articles"))
 
-    @admin.display(description="articles", ordering="article_total")
+    @admin.display(description=_("articles"), ordering="article_total")
     def article_count(self, page: Page) -> int:
         return page.article_total
 
-    @admin.display(description="unassigned")
+    @admin.display(description=_("unassigned"))
     def unassigned_count(self, page: Page) -> int:
         return len(page.unassigned or [])
 
-    @admin.display(description="raw text (verbatim)")
+    @admin.display(description=_("raw text (verbatim)"))
     def raw_text_view(self, page: Page) -> str:
         return format_html(
             '<pre style="white-space: pre-wrap; max-height: 40em; overflow: auto">{}</pre>', page.raw_text
         )
 
-    @admin.display(description="unassigned text")
+    @admin.display(description=_("unassigned text"))
     def unassigned_view(self, page: Page) -> str:
         if not page.unassigned:
-            return "— (everything was placed)"
+            return _("— (everything was placed)")
         return format_html_join(
             "", '<p style="background:#fff3cd;padding:2px 4px">{}</p>', ((text,) for text in page.unassigned)
         )
 
-    @admin.display(description="page furniture")
+    @admin.display(description=_("page furniture"))
     def furniture_view(self, page: Page) -> str:
         return " · ".join(page.furniture or []) or "—"

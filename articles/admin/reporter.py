@@ -59,11 +59,11 @@ class ReporterAdmin(ReporterMergeAdminMixin, ServiceHistoryAdmin):
                 expected_version=form.cleaned_data.get("expected_version"),
             )
 
-    @admin.display(description="credits", ordering="credits_total")
+    @admin.display(description=_("credits"), ordering="credits_total")
     def credit_total(self, reporter: Reporter) -> int:
         return reporter.credits_total
 
-    @admin.display(description="photos", ordering="photos_total")
+    @admin.display(description=_("photos"), ordering="photos_total")
     def photo_total(self, reporter: Reporter) -> int:
         return reporter.photos_total
 
@@ -75,7 +75,7 @@ class ReporterAdmin(ReporterMergeAdminMixin, ServiceHistoryAdmin):
     def roles_view(self, reporter: Reporter) -> str:
         return role_counts_html(reporter)
 
-    @admin.display(description="recent articles")
+    @admin.display(description=_("recent articles"))
     def recent_articles(self, reporter: Reporter) -> str:
         credits = reporter.credits.select_related("article").order_by("-article_id")[:20]
         return (

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .. import reporters
@@ -120,11 +120,14 @@ class ReporterMergeAdminMixin:
         self.message_user(
             request,
             format_html(
-                gettext('“{}” was merged into “{}” ({}). It can be reverted from <a href="{}">the history</a>.'),
-                merge.other_name,
-                kept.name,
-                merge_summary(merge),
-                history,
+                gettext(
+                    '“{other}” was merged into “{kept}” ({summary}). It can be reverted from <a href="{history}">the '
+                    "history</a>."
+                ),
+                other=merge.other_name,
+                kept=kept.name,
+                summary=merge_summary(merge),
+                history=history,
             ),
             messages.SUCCESS,
         )
@@ -145,7 +148,11 @@ class ReporterMergeAdminMixin:
             )
             self.message_user(
                 request,
-                gettext("%(count)s credit(s) changed from %(from)s to %(to)s.")
+                ngettext(
+                    "%(count)s credit changed from %(from)s to %(to)s.",
+                    "%(count)s credits changed from %(from)s to %(to)s.",
+                    changed,
+                )
                 % {"count": changed, "from": from_role, "to": to_role},
                 messages.SUCCESS,
             )
@@ -217,4 +224,9 @@ def role_counts_html(reporter: Reporter) -> str:
     url = reverse("admin:articles_article_changelist") + f"?credits__reporter__id__exact={reporter.pk}"
     roles = "、".join(f"{role} {total}" for role, total in rows) or "—"
     total = reporter.articles.distinct().count()
-    return format_html('{} · <a href="{}">{}</a>', roles, url, gettext("%(count)s article(s)") % {"count": total})
+    return format_html(
+        '{} · <a href="{}">{}</a>',
+        roles,
+        url,
+        ngettext("%(count)s article", "%(count)s articles", total) % {"count": total},
+    )

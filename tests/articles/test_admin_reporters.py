@@ -58,7 +58,7 @@ def test_the_merge_action_asks_which_to_keep_then_merges(editor_browser, pair):
     change = editor_browser.get(done.url).content.decode()
     assert "韦兵" in change  # the alias
     assert "记者 1、通讯员 1" in change
-    assert f"?credits__reporter__id__exact={kept.pk}" in change and "2 article(s)" in change
+    assert f"?credits__reporter__id__exact={kept.pk}" in change and "2 articles" in change
 
 
 def test_the_merge_action_refuses_one_reporter_a_stale_version_and_no_choice(editor_browser, pair):

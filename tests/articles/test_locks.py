@@ -22,14 +22,14 @@ pytestmark = pytest.mark.django_db
 def test_saving_an_article_a_reimport_replaced_meanwhile_is_refused_with_a_message(editor):
     article = ArticleFactory()
     Article.objects.filter(pk=article.pk).delete()
-    with pytest.raises(Article.DoesNotExist, match=rf"article {article.pk} no longer exists .*reload the page"):
+    with pytest.raises(Article.DoesNotExist, match=rf"Article {article.pk} no longer exists .*reload the page"):
         services.article_update(article=article, user=editor, data={"headline": "改"})
 
 
 def test_saving_a_photo_a_reimport_replaced_meanwhile_is_refused_with_a_message(editor):
     photo = PhotoFactory()
     Photo.objects.filter(pk=photo.pk).delete()
-    with pytest.raises(Photo.DoesNotExist, match=rf"photo {photo.pk} no longer exists"):
+    with pytest.raises(Photo.DoesNotExist, match=rf"Photo {photo.pk} no longer exists"):
         services.photo_update(photo=photo, user=editor, data={"caption": "改"})
 
 
@@ -109,11 +109,11 @@ def test_every_editor_save_locks_the_issue_before_any_of_its_rows(kind, editor, 
 @pytest.mark.parametrize(
     ("model", "kind", "message"),
     [
-        (Page, "page_update", "page {pk} no longer exists"),
-        (Issue, "issue_update", "issue {pk} no longer exists"),
-        (Reporter, "reporter_update", "reporter {pk} no longer exists"),
-        (ArticleCredit, "credit_update", "credit {pk} no longer exists"),
-        (ArticleCredit, "credit_delete", "credit {pk} no longer exists"),
+        (Page, "page_update", "Page {pk} no longer exists"),
+        (Issue, "issue_update", "Issue {pk} no longer exists"),
+        (Reporter, "reporter_update", "Reporter {pk} no longer exists"),
+        (ArticleCredit, "credit_update", "Credit {pk} no longer exists"),
+        (ArticleCredit, "credit_delete", "Credit {pk} no longer exists"),
     ],
 )
 def test_saving_a_row_that_is_gone_is_refused_with_a_message(model, kind, message, editor):

@@ -107,7 +107,7 @@ def test_duplicate_loops_and_chains_are_refused(editor):
     with pytest.raises(ValueError, match="itself"):
         services.article_mark_duplicate(article=first, original=copy, user=editor)
     other = ArticleFactory()
-    with pytest.raises(ValueError, match="other articles"):
+    with pytest.raises(ValueError, match="Other articles"):
         services.article_mark_duplicate(article=first, original=other, user=editor)
     assert Article.objects.get(pk=first.pk).duplicate_of_id is None
 

@@ -25,6 +25,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def browser_page():
+    """A page of a browser asking for English (Accept-Language en-US): these tests click English labels."""
+    yield from _browser_page(locale="en-US")
+
+
+@pytest.fixture
+def chinese_browser_page():
+    """A page of a browser asking for Chinese, as the editors' browsers do."""
+    yield from _browser_page(locale="zh-CN")
+
+
+def _browser_page(*, locale: str):
     if not CHROMIUM:
         if os.environ.get("NEWSROOM_REQUIRE_BROWSER"):
             pytest.fail("Chromium is required (NEWSROOM_REQUIRE_BROWSER is set) but not installed")
@@ -46,7 +57,7 @@ def browser_page():
                 "--disable-quic",
             ],
         )
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=locale)
         page = context.new_page()
         page.set_default_timeout(20_000)
         # Playwright's greenlets switch the context Django's connections live in; there, a connection a
