@@ -199,14 +199,22 @@ def byline_credits(text: str) -> list[Credit] | None:
 _LAST_SENTENCE_END = re.compile(r"[。！？!?][”’」』]?(?=[^。！？!?]*$)")
 
 
+#: A credit glued after a body's last sentence is at most this long.
+GLUED_CREDIT_MAX = 30
+#: What any byline holds: a role word or a made-by mark (lines without one are no credit).
+_CREDIT_WORD = re.compile(r"记|通\s*讯|实\s*习|评\s*论|主\s*持|撰\s*稿|[/／]\s*[文图]")
+
+
 def glued_credit(text: str) -> tuple[int, list[Credit]] | None:
     """A byline printed after a body's last sentence on the same line ("…注意安全。 本报记者 张三"):
     (where it starts in ``text``, its credits), or None."""
-    match = _LAST_SENTENCE_END.search(text)
+    # the last sentence end is near the text's end: only the last stretch is searched for it
+    window = max(0, len(text) - GLUED_CREDIT_MAX - 2)
+    match = _LAST_SENTENCE_END.search(text, window)
     if match is None:
         return None
     tail = text[match.end() :]
-    if not tail.strip() or len(tail.strip()) > 30:
+    if not tail.strip() or len(tail.strip()) > GLUED_CREDIT_MAX or not _CREDIT_WORD.search(tail):
         return None
     credits = byline_credits(tail)
     if not credits:
