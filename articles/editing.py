@@ -31,6 +31,7 @@ from .services import (
 )
 from .spans import (
     BODY,
+    Span,
     body_join,
     body_lines,
     body_paragraphs,
@@ -83,6 +84,14 @@ def _edited(article: Article, recorder: ChangeSetRecorder) -> None:
     article.edited_by = recorder.user
     article.edited_at = timezone.now()
     article.fingerprint = text_fingerprint(article.body)
+
+
+def _spans_of(article: Article) -> tuple[list[list[Span]], list[Span]]:
+    """The article's spans by body paragraph, and its other spans (headline, byline …), read from its
+    issue's raw pages: what every paragraph operation edits."""
+    return spans_by_paragraph(
+        spans=article.source_spans, body=article.body, raws=_raws(article.issue_id), home=article.page.index
+    )
 
 
 def _paragraph_check(article: Article, indexes: list[int]) -> list[str]:
@@ -266,9 +275,7 @@ def paragraphs_move(
         description=f"把《{current}》的 {len(chosen)} 段移到《{into}》",
         reverts=None,
     )
-    by_paragraph, other = spans_by_paragraph(
-        spans=current.source_spans, body=current.body, raws=_raws(current.issue_id), home=current.page.index
-    )
+    by_paragraph, other = _spans_of(current)
     moved_texts = [texts[i] for i in chosen]
     moved_spans = spans_relocate(
         [span for i in chosen for span in by_paragraph[i]], old_home=current.page.index, new_home=into.page.index
@@ -307,9 +314,7 @@ def article_promote_line(
         description=f"把“{texts[paragraph][:40]}”提升为{FIELD_NAMES[field]}",
         reverts=None,
     )
-    by_paragraph, other = spans_by_paragraph(
-        spans=current.source_spans, body=current.body, raws=_raws(current.issue_id), home=current.page.index
-    )
+    by_paragraph, other = _spans_of(current)
     old = getattr(current, field)
     old_spans = [[BODY, *span[1:]] for span in other if span[0] == field]
     rest = [t for i, t in enumerate(texts) if i != paragraph]
@@ -436,9 +441,7 @@ def text_unassign(
         description=f"把《{current}》的 {len(chosen)} 段退回未分配",
         reverts=None,
     )
-    by_paragraph, other = spans_by_paragraph(
-        spans=current.source_spans, body=current.body, raws=_raws(current.issue_id), home=current.page.index
-    )
+    by_paragraph, other = _spans_of(current)
     current.body = body_join(t for i, t in enumerate(texts) if i not in chosen)
     current.source_spans = other + [s for i, spans in enumerate(by_paragraph) if i not in chosen for s in spans]
     _save_article(recorder, current, reason="text unassigned")
