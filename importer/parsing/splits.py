@@ -215,7 +215,7 @@ def split_titled_brief(unit: Unit) -> list[Unit]:
         if len(rest) < 2:
             break
         flat = "".join(line.flat for line in title).strip(BULLETS)
-        if any(not ch.isalnum() and ch not in _TITLE_MARKS for ch in flat):
+        if not _title_text(flat):
             break
         column = max(cells(line.text) for line in rest)
         if cells(title[-1].text) > TITLE_SHORT_OF_COLUMN * column:
@@ -319,6 +319,11 @@ _AFTER_CLOSING_TITLE = (LEAD, BYLINE, COMMENT, BRIEF, HEADER, FURN, JUMP, CAPTIO
 _TITLE_MARKS = set("“”‘’《》·—「」")
 
 
+def _title_text(text: str) -> bool:
+    """Does the text hold nothing but letters, digits and the marks a headline may hold?"""
+    return all(ch.isalnum() or ch in _TITLE_MARKS for ch in text)
+
+
 #: How a news story's first paragraph opens: a date, or a word for when ("近日", "今年以来").
 STORY_OPENING = re.compile(r"^(?:\d{1,2}月\d{1,2}日|近日|日前|近期|今年以来|昨天|昨日|今天|今日|记者从|记者近日)")
 
@@ -360,9 +365,7 @@ def split_glued_headlines(units: list[Unit]) -> list[Unit]:
                 text = "".join(line.flat for line in tail)
                 if not head or len(text) > 40 or has_sentence_punct(text):
                     break
-                if not above_lead and (
-                    any(not ch.isalnum() and ch not in _TITLE_MARKS for ch in text) or _signature_like(text)
-                ):
+                if not above_lead and (not _title_text(text) or _signature_like(text)):
                     break
                 if _ends_story_line(head[-1].text):
                     out.append(Unit(unit.kind, head, unit.blank_before))
