@@ -16,11 +16,15 @@ class RunStatus(models.TextChoices):
     SUCCEEDED = "succeeded", _("succeeded")
     PARTIAL = "partial", _("finished with failures")
     FAILED = "failed", _("failed")
+    #: ended by a signal (SIGTERM, SIGHUP, Ctrl-C): the file being written was rolled back
+    INTERRUPTED = "interrupted", _("interrupted")
+    #: found "running" by a later run after its process had gone (killed, machine down)
+    ABORTED = "aborted", _("aborted (its process had gone)")
 
 
 class EventResult(models.TextChoices):
     IMPORTED = "imported", _("imported")
-    SKIPPED = "skipped", _("skipped (already imported)")
+    SKIPPED = "skipped", _("skipped")
     FAILED = "failed", _("failed")
     REIMPORTED = "reimported", _("re-imported (forced)")
     PURGED = "purged", _("purged")
@@ -35,6 +39,12 @@ class ImportRun(models.Model):
         _("invoked by"), max_length=100, blank=True, help_text=_("OS user or editor who ran it.")
     )
     host = models.CharField(_("host"), max_length=255, blank=True)
+    pid = models.PositiveIntegerField(
+        _("process id"), null=True, blank=True, help_text=_("The importing process on its host, while it runs.")
+    )
+    heartbeat_at = models.DateTimeField(
+        _("last sign of life"), null=True, blank=True, help_text=_("Updated while the run works through its files.")
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=RunStatus.choices, default=RunStatus.RUNNING, db_index=True
     )

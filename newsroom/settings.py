@@ -7,6 +7,7 @@ a default: without DJANGO_SECRET_KEY the project refuses to start unless DJANGO_
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -129,7 +130,14 @@ if EMBEDDED:
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the API read while an import writes; a busy timeout instead of "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # BEGIN IMMEDIATE: a transaction takes the write lock when it starts, waiting up to the timeout.
+            # A deferred one that read first could not upgrade once another process had written meanwhile
+            # and failed at once with "database is locked" (two imports side by side did).
+            "transaction_mode": "IMMEDIATE",
+        }
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -230,7 +238,28 @@ LOGGING = {
 # The archive's own settings.
 #: status given to imported articles: "published" puts the import straight on the public API.
 NEWSROOM_IMPORT_STATUS = os.environ.get("NEWSROOM_IMPORT_STATUS", "published")
-#: raw files larger than this are refused before decoding.
-NEWSROOM_IMPORT_MAX_BYTES = int(os.environ.get("NEWSROOM_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+
+
+def env_number(name: str, default: float, *, kind: type = int) -> float:
+    """A number of 0 or more from the environment, or a start-up error that names the variable."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = -1
+    if not math.isfinite(value) or value < 0:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a {'whole ' if kind is int else ''}number of 0 or more")
+    return value
+
+
+#: raw files larger than this are refused before decoding (0: no limit, as --max-bytes 0).
+NEWSROOM_IMPORT_MAX_BYTES = env_number("NEWSROOM_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+#: seconds one file may take to parse (decode, segment, tokenise) before it fails alone (0: no budget).
+NEWSROOM_PARSE_TIMEOUT = env_number("NEWSROOM_PARSE_TIMEOUT", 60.0, kind=float)
+#: a run left "running" on another host (or without a process id) is marked aborted by a later run once
+#: it has shown no sign of life for this many seconds (on its own host, its process id is checked).
+NEWSROOM_IMPORT_STALE_SECONDS = env_number("NEWSROOM_IMPORT_STALE_SECONDS", 3600)
 #: paper name used when neither the text nor --paper names one.
 NEWSROOM_DEFAULT_PAPER = os.environ.get("NEWSROOM_DEFAULT_PAPER", "")

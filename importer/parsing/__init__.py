@@ -22,7 +22,7 @@ from .drafts import (
     text_fingerprint,
 )
 from .errors import ImportInputError
-from .files import parse_bytes
+from .pipeline import parse_bytes
 from .segmenter import parse_issue
 
 __all__ = [

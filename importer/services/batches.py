@@ -8,10 +8,7 @@ writer, so memory does not grow with the number of files.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
-import hashlib
 import logging
-import socket
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -20,18 +17,22 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.utils import timezone
 
 from articles.dictionary import dictionary_catch_up, dictionary_entries
 from articles.models import Issue
 
-from ..models import EventResult, ImportEvent, ImportRun, RunStatus
+from ..models import EventResult, ImportEvent, ImportRun
 from ..parsing import ImportInputError
-from ..parsing.decoding import check_size
-from ..parsing.files import ParseOutcome, SourceFile, count_sources, distinct_roots, parse_sources, root_sources
-from .issues import COUNT_KEYS, IssueImportResult, apply_overrides, issue_import_conflict, issue_import_in_transaction
+from ..parsing.discovery import SourceFile, count_sources, distinct_roots, root_sources
+from ..parsing.pipeline import ParseOutcome, parse_sources
+from ..parsing.reading import hash_file
+from .issues import IssueImportResult, apply_overrides, issue_import_conflict, issue_import_in_transaction
+from .runs import HEARTBEAT_SECONDS, import_run_heartbeat
 
 logger = logging.getLogger("importer")
+
+#: The message of a file skipped because the archive holds it (same SHA-256).
+ALREADY_IMPORTED = "already imported"
 
 
 @dataclass
@@ -55,12 +56,16 @@ class BatchReport:
     results: Counter = field(default_factory=Counter)  # files by EventResult
     totals: Counter = field(default_factory=Counter)  # objects created
     failed: list[FileReport] = field(default_factory=list)
+    #: entries skipped for another reason than being imported already (links, special files)
+    skipped_entries: list[FileReport] = field(default_factory=list)
 
     def add(self, file_report: FileReport) -> None:
         self.results[file_report.result] += 1
         self.totals.update(file_report.counts)
         if file_report.result == EventResult.FAILED:
             self.failed.append(file_report)
+        elif file_report.result == EventResult.SKIPPED and file_report.message != ALREADY_IMPORTED:
+            self.skipped_entries.append(file_report)
 
     @property
     def file_count(self) -> int:
@@ -68,44 +73,6 @@ class BatchReport:
 
     def count(self, result: str) -> int:
         return self.results[result]
-
-
-def import_run_start(*, command_line: str, options: dict) -> ImportRun:
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = ""
-    return ImportRun.objects.create(
-        command_line=command_line, options=options, invoked_by=user, host=socket.gethostname()
-    )
-
-
-def import_run_finish(*, run: ImportRun, report: BatchReport) -> ImportRun:
-    run.finished_at = timezone.now()
-    run.totals = {
-        "imported": report.count(EventResult.IMPORTED),
-        "reimported": report.count(EventResult.REIMPORTED),
-        "skipped": report.count(EventResult.SKIPPED),
-        "failed": report.count(EventResult.FAILED),
-        **{key: report.totals.get(key, 0) for key in COUNT_KEYS},
-    }
-    if not report.failed:
-        run.status = RunStatus.SUCCEEDED
-    elif len(report.failed) == report.file_count:
-        run.status = RunStatus.FAILED
-    else:
-        run.status = RunStatus.PARTIAL
-    run.save(update_fields=["finished_at", "totals", "status"])
-    return run
-
-
-def import_run_abort(*, run: ImportRun, reason: str) -> ImportRun:
-    """A run that stopped before its end (interrupted, crashed): never left looking "running"."""
-    run.finished_at = timezone.now()
-    run.status = RunStatus.FAILED
-    run.totals = {**run.totals, "aborted": reason}
-    run.save(update_fields=["finished_at", "status", "totals"])
-    return run
 
 
 def _event_create(run: ImportRun, report: FileReport, sha256: str = "", encoding: str = "") -> ImportEvent:
@@ -175,9 +142,22 @@ def _batch_items(paths: Sequence[str | Path], *, max_bytes: int | None, force: b
             yield from _hashed_chunk(chunk, max_bytes=max_bytes, force=force)
 
 
+def _settled(item: SourceFile) -> _Decided | None:
+    """An entry the walk already decided about: skipped (a link, a FIFO) or failed (a bad manifest)."""
+    if item.skipped:
+        return _Decided(FileReport(path=str(item.path), result=EventResult.SKIPPED, message=item.skipped))
+    if item.problem:
+        error = ImportInputError(item.problem, source=str(item.path), line=item.line)
+        return _Decided(FileReport(path=str(item.path), result=EventResult.FAILED, message=str(error), line=item.line))
+    return None
+
+
 def _hashed_chunk(
     chunk: list[SourceFile | _Decided], *, max_bytes: int | None, force: bool
 ) -> Iterator[SourceFile | _Decided]:
+    for index, item in enumerate(chunk):
+        if isinstance(item, SourceFile):
+            chunk[index] = _settled(item) or item
     if force:  # nothing is skipped, so no hash is needed: parsing refuses bad files with the same messages
         yield from chunk
         return
@@ -185,19 +165,10 @@ def _hashed_chunk(
     for index, item in enumerate(chunk):
         if isinstance(item, _Decided):
             continue
-        if item.problem:
-            message = str(ImportInputError(item.problem, source=str(item.path)))
-            chunk[index] = _Decided(FileReport(path=str(item.path), result=EventResult.FAILED, message=message))
-            continue
         try:
-            check_size(item.path.stat().st_size, max_bytes=max_bytes, source=str(item.path))
-            with item.path.open("rb") as handle:
-                hashes[item.path] = hashlib.file_digest(handle, "sha256").hexdigest()
+            hashes[item.path] = hash_file(item.path, max_bytes=max_bytes)
         except ImportInputError as error:
             chunk[index] = _Decided(FileReport(path=str(item.path), result=EventResult.FAILED, message=str(error)))
-        except OSError as error:
-            message = f"{item.path}: cannot read file: {error.strerror or error}"
-            chunk[index] = _Decided(FileReport(path=str(item.path), result=EventResult.FAILED, message=message))
     known: dict[str, int] = {}
     if hashes:
         known = dict(Issue.objects.filter(sha256__in=set(hashes.values())).values_list("sha256", "pk"))
@@ -206,12 +177,30 @@ def _hashed_chunk(
             sha = hashes[item.path]
             yield _Decided(
                 FileReport(
-                    path=str(item.path), result=EventResult.SKIPPED, message="already imported", issue_id=known[sha]
+                    path=str(item.path), result=EventResult.SKIPPED, message=ALREADY_IMPORTED, issue_id=known[sha]
                 ),
                 sha,
             )
         else:
             yield item
+
+
+def import_max_bytes(max_bytes: int | None = None) -> int | None:
+    """The size limit of a batch: ``max_bytes`` (``--max-bytes``), else ``NEWSROOM_IMPORT_MAX_BYTES``;
+    0 means no limit (None), in a dry run as in an import."""
+    limit = settings.NEWSROOM_IMPORT_MAX_BYTES if max_bytes is None else max_bytes
+    if limit < 0:
+        raise ValueError(f"a size limit cannot be negative ({limit})")
+    return limit or None
+
+
+def import_parse_timeout(parse_timeout: float | None = None) -> float | None:
+    """Each file's parse time budget in seconds: ``parse_timeout`` (``--parse-timeout``), else
+    ``NEWSROOM_PARSE_TIMEOUT``; 0 means no budget (None)."""
+    seconds = settings.NEWSROOM_PARSE_TIMEOUT if parse_timeout is None else parse_timeout
+    if seconds < 0:
+        raise ValueError(f"a parse time budget cannot be negative ({seconds})")
+    return seconds or None
 
 
 ProgressCallback = Callable[[FileReport], None]
@@ -227,6 +216,7 @@ def issues_import_batch(
     date: dt.date | None = None,
     edition: str | None = None,
     max_bytes: int | None = None,
+    parse_timeout: float | None = None,
     on_file: ProgressCallback | None = None,
     on_total: Callable[[int], None] | None = None,
 ) -> BatchReport:
@@ -235,27 +225,40 @@ def issues_import_batch(
     Files already in the archive (by SHA-256) are skipped before parsing. Parsing may run in ``jobs``
     worker processes; this process is the single writer, in input order, so the result does not depend
     on ``jobs``. Files are streamed from discovery to the writer: memory does not grow with the batch.
+    ``max_bytes`` and ``parse_timeout`` (seconds per file) default to their settings; 0 is no limit.
     """
     report = BatchReport(run_id=run.pk if run else None)
-    max_bytes = settings.NEWSROOM_IMPORT_MAX_BYTES if max_bytes is None else max_bytes
+    max_bytes = import_max_bytes(max_bytes)
+    parse_timeout = import_parse_timeout(parse_timeout)
     if on_total:
         on_total(count_sources(paths))
     items = _batch_items(paths, max_bytes=max_bytes, force=force)
     # the editors' word dictionary as it is when the batch starts, in every worker
     dictionary = dictionary_entries()
-    parsed = parse_sources(items, jobs=jobs, max_bytes=max_bytes, index=True, dictionary=dictionary)
-    for outcome in parsed:
-        if isinstance(outcome, _Decided):
-            file_report, logged = outcome.report, False
-            sha256, encoding = outcome.sha256, ""
-        else:
-            file_report, logged = _write_outcome(outcome, run=run, force=force, paper=paper, date=date, edition=edition)
-            sha256, encoding = outcome.sha256, outcome.draft.encoding if outcome.draft else ""
-        report.add(file_report)
-        if not logged:
-            _record_event(run, file_report, sha256, encoding)
-        if on_file:
-            on_file(file_report)
+    parsed = parse_sources(
+        items, jobs=jobs, max_bytes=max_bytes, index=True, dictionary=dictionary, parse_timeout=parse_timeout
+    )
+    beat = time.monotonic()
+    try:
+        for outcome in parsed:
+            if isinstance(outcome, _Decided):
+                file_report, logged = outcome.report, False
+                sha256, encoding = outcome.sha256, ""
+            else:
+                file_report, logged = _write_outcome(
+                    outcome, run=run, force=force, paper=paper, date=date, edition=edition
+                )
+                sha256, encoding = outcome.sha256, outcome.draft.encoding if outcome.draft else ""
+            report.add(file_report)
+            if not logged:
+                _record_event(run, file_report, sha256, encoding)
+            if on_file:
+                on_file(file_report)
+            if run is not None and time.monotonic() - beat >= HEARTBEAT_SECONDS:
+                import_run_heartbeat(run=run)
+                beat = time.monotonic()
+    finally:  # an interruption while writing: the workers stop now, not when collected
+        parsed.close()
     try:
         dictionary_catch_up(since=dictionary)  # words editors saved while the batch ran
     except DatabaseError:  # the files are written; their tokens follow at the word's next save
@@ -275,9 +278,12 @@ def _write_outcome(
     """Write one parsed file; returns its report and whether its import event is already logged.
 
     A written file's event is logged in the file's own transaction: the log and the archive never
-    disagree about it, and the file costs one commit.
+    disagree about it, and the file costs one commit. Another import writing the same file at the same
+    time is no failure: this one then skips it (plain) or re-imports what the other wrote (forced).
     """
     path = str(outcome.source.path)
+    if outcome.skipped:
+        return FileReport(path=path, result=EventResult.SKIPPED, message=outcome.skipped), False
     if outcome.error is not None or outcome.draft is None:
         error = outcome.error
         return FileReport(
@@ -290,15 +296,21 @@ def _write_outcome(
     started = time.perf_counter()
     draft = apply_overrides(outcome.draft, paper=paper, date=date, edition=edition, source=outcome.source)
     try:
-        try:
-            with transaction.atomic():
-                result = issue_import_in_transaction(draft=draft, force=force)
-                file_report = _written_report(path, result, seconds=outcome.seconds + time.perf_counter() - started)
-                if run is not None:
-                    _event_create(run, file_report, outcome.sha256, draft.encoding)
-        except IntegrityError as conflict:
-            result = issue_import_conflict(draft=draft, force=force, error=conflict)
-            return _written_report(path, result, seconds=outcome.seconds + time.perf_counter() - started), False
+        for attempt in (1, 2):
+            try:
+                with transaction.atomic():
+                    result = issue_import_in_transaction(draft=draft, force=force)
+                    file_report = _written_report(path, result, seconds=outcome.seconds + time.perf_counter() - started)
+                    if run is not None:
+                        _event_create(run, file_report, outcome.sha256, draft.encoding)
+                break
+            except IntegrityError as conflict:
+                result = issue_import_conflict(draft=draft, force=force, error=conflict)
+                if result is None and attempt == 1:
+                    continue  # forced, and another import committed the issue meanwhile: re-import that
+                if result is None:
+                    raise
+                return _written_report(path, result, seconds=outcome.seconds + time.perf_counter() - started), False
     except DatabaseError as error:
         # the transaction rolled back: nothing of this file stays; reconnect for the next file
         logger.exception("database error while importing %s", path)
@@ -323,7 +335,7 @@ def _write_outcome(
 def _written_report(path: str, result: IssueImportResult, *, seconds: float) -> FileReport:
     message = {
         EventResult.IMPORTED: "imported",
-        EventResult.SKIPPED: "already imported",
+        EventResult.SKIPPED: ALREADY_IMPORTED,
         EventResult.REIMPORTED: f"re-imported; kept {result.kept} article(s) owned by editors",
     }[result.result]
     if result.conflicts:

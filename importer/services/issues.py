@@ -25,7 +25,7 @@ from articles.services import EDITABLE_PAGE_FIELDS
 
 from ..models import EventResult, ImportEvent, ImportRun
 from ..parsing import IssueDraft, PageDraft
-from ..parsing.files import SourceFile
+from ..parsing.discovery import SourceFile
 from ..parsing.tokens import index_draft
 from .copy import bulk_insert, insert_in_order
 from .matching import Place, ReimportMatch, article_spans, photo_spans, reimport_match
@@ -318,11 +318,17 @@ def issue_import(*, draft: IssueDraft, force: bool = False) -> IssueImportResult
     every article no editor has touched is re-segmented; touched or verified articles stay byte for byte,
     and those the new segmentation no longer finds are reported as conflicts.
     """
-    try:
-        with transaction.atomic():
-            return issue_import_in_transaction(draft=draft, force=force)
-    except IntegrityError as error:
-        return issue_import_conflict(draft=draft, force=force, error=error)
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                return issue_import_in_transaction(draft=draft, force=force)
+        except IntegrityError as error:
+            result = issue_import_conflict(draft=draft, force=force, error=error)
+            if result is not None:
+                return result
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def issue_import_in_transaction(*, draft: IssueDraft, force: bool = False) -> IssueImportResult:
@@ -340,12 +346,18 @@ def issue_import_in_transaction(*, draft: IssueDraft, force: bool = False) -> Is
     return _import_new(draft)
 
 
-def issue_import_conflict(*, draft: IssueDraft, force: bool, error: IntegrityError) -> IssueImportResult:
+def issue_import_conflict(*, draft: IssueDraft, force: bool, error: IntegrityError) -> IssueImportResult | None:
     """After an ``IntegrityError`` rolled a file back: if another process imported the same file in the
-    meantime, this one is skipped (no savepoint per file needed for that rare race); else ``error`` stands."""
+    meantime, this one is skipped (no savepoint per file needed for that rare race); else ``error`` stands.
+
+    Forced, the file is to be written again instead (None): the other import had inserted the issue but
+    not committed it when this one looked for it under lock, so this one tried to insert it too. Now
+    that the row is committed, a new transaction finds it, locks it and re-imports it."""
     issue = Issue.objects.filter(sha256=draft.sha256).first()
-    if force or issue is None:
+    if issue is None:
         raise error
+    if force:
+        return None
     return IssueImportResult(issue=issue, result=EventResult.SKIPPED)
 
 

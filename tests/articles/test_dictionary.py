@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from articles import dictionary
 from articles.models import Article, DictionaryWord
-from importer.parsing import files, tokens
+from importer.parsing import pipeline, tokens
 from tests.articles.test_locks import _touched
 from tests.conftest import SEEDS
 from tests.factories import ArticleFactory, IssueFactory, PageFactory, UserFactory
@@ -188,7 +188,7 @@ def test_an_import_applies_the_dictionary_in_its_workers_and_in_process(tmp_path
     dictionary.dictionary_provider()
     monkeypatch.setattr(dictionary, "CHECK_SECONDS", 3600.0)
     dictionary._copy.fingerprint = ("stale",)
-    monkeypatch.setattr(files, "_unsafe_to_fork", lambda: True)
+    monkeypatch.setattr(pipeline, "_unsafe_to_fork", lambda: True)
 
     call_command("import_issue", str(tmp_path), "--jobs", jobs, stdout=StringIO(), stderr=StringIO(), no_progress=True)
 

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 
 from articles import reporters
 from articles.models import Article, ArticleCredit, Issue, Reporter, ReporterAlias
-from importer.parsing.files import parse_bytes
+from importer.parsing.pipeline import parse_bytes
 from importer.parsing.tokens import index_draft
 from importer.services import issue_import
 from tests.factories import ReporterFactory

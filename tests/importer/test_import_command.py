@@ -349,16 +349,23 @@ def test_the_failed_file_event_names_the_line(tmp_path):
     assert event.line == 3 and "cut.txt:3" in event.message
 
 
-def test_an_interrupted_run_is_logged_as_failed(monkeypatch):
+def test_ctrl_c_logs_the_run_as_interrupted_and_a_crash_as_failed(monkeypatch):
     from importer import services
 
-    def interrupted(**kwargs):
-        raise KeyboardInterrupt
+    def stopped(error):
+        def batch(**kwargs):
+            raise error
 
-    monkeypatch.setattr(services, "issues_import_batch", interrupted)
+        return batch
+
+    monkeypatch.setattr(services, "issues_import_batch", stopped(KeyboardInterrupt))
     with pytest.raises(KeyboardInterrupt):
         run(str(SEEDS[4]))
-    assert ImportRun.objects.get().status == "failed"
+    assert ImportRun.objects.get().status == "interrupted"
+    monkeypatch.setattr(services, "issues_import_batch", stopped(RuntimeError("a bug")))
+    with pytest.raises(RuntimeError):
+        run(str(SEEDS[4]))
+    assert ImportRun.objects.order_by("pk").last().status == "failed"
 
 
 def test_purge_without_a_terminal_needs_yes(monkeypatch):
@@ -436,7 +443,7 @@ def test_a_file_imported_by_another_process_meanwhile_is_skipped(monkeypatch):
     the unique hash refuses ours, the file's transaction rolls back, and it counts as skipped."""
     from types import SimpleNamespace
 
-    from importer.parsing.files import parse_bytes
+    from importer.parsing.pipeline import parse_bytes
     from importer.services import batches, issue_import
 
     run(str(SEEDS[4]))

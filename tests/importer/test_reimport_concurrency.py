@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from articles import services as article_services
 from articles.models import Article, ArticleCredit, Issue, Page, Photo, Reporter
-from importer.parsing.files import parse_bytes
+from importer.parsing.pipeline import parse_bytes
 from importer.parsing.tokens import index_draft
 from importer.services import issue_import
 from tests.articles.admin_helpers import form_post_data

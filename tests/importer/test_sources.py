@@ -6,9 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from importer.parsing import ImportInputError
-from importer.parsing import files as files_module
-from importer.parsing.files import SourceFile, count_sources, discover, distinct_roots, iter_sources, parse_sources
+from importer.parsing import ImportInputError, pipeline
+from importer.parsing.discovery import (
+    SKIP_LINK_TO_DIRECTORY,
+    SourceFile,
+    count_sources,
+    discover,
+    distinct_roots,
+    iter_sources,
+)
+from importer.parsing.pipeline import parse_sources
 
 
 def make_tree(root: Path) -> list[Path]:
@@ -62,7 +69,7 @@ def test_manifest_entries_reach_their_files(tmp_path):
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_items_that_are_not_files_pass_through_in_their_place(tmp_path, jobs, monkeypatch):
     """Files are parsed in rounds; anything else keeps its place between them."""
-    monkeypatch.setattr(files_module, "ROUND_SIZE", 2)
+    monkeypatch.setattr(pipeline, "ROUND_SIZE", 2)
     files = make_tree(tmp_path)
     items: list = [SourceFile(files[0]), "decided", *map(SourceFile, files[1:5]), "also decided", SourceFile(files[5])]
     results = list(parse_sources(iter(items), jobs=jobs, index=True))
@@ -77,11 +84,14 @@ def test_items_that_are_not_files_pass_through_in_their_place(tmp_path, jobs, mo
     assert drafts and all(draft.indexed for draft in drafts)
 
 
-def test_links_to_directories_are_not_followed(tmp_path):
+def test_links_to_directories_are_not_followed_and_are_reported(tmp_path):
     """As rglob does: a link back up the tree would otherwise repeat files without end."""
     expected = make_tree(tmp_path)
     (tmp_path / "a" / "up").symlink_to(tmp_path, target_is_directory=True)
-    assert [source.path for source in iter_sources([tmp_path])] == expected
+    sources = list(iter_sources([tmp_path]))
+    assert [source.path for source in sources if not source.skipped] == expected
+    (link,) = [source for source in sources if source.skipped]
+    assert link.path == tmp_path / "a" / "up" and link.skipped == SKIP_LINK_TO_DIRECTORY
 
 
 def test_a_directory_that_cannot_be_listed_fails_in_its_place_and_the_walk_goes_on(tmp_path, monkeypatch):
