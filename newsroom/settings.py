@@ -127,9 +127,15 @@ DATABASES = {
 if EMBEDDED:
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default lives in var/
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the API read while an import writes; a busy timeout instead of "database is locked".
+    # WAL lets the API read while an import writes; a busy timeout instead of "database is locked". Writing
+    # transactions begin IMMEDIATE: two writers (Celery workers, an import and an editor) then wait for each
+    # other within the timeout, where a transaction that read first and wrote later would fail at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+        }
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -234,3 +240,30 @@ NEWSROOM_IMPORT_STATUS = os.environ.get("NEWSROOM_IMPORT_STATUS", "published")
 NEWSROOM_IMPORT_MAX_BYTES = int(os.environ.get("NEWSROOM_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 #: paper name used when neither the text nor --paper names one.
 NEWSROOM_DEFAULT_PAPER = os.environ.get("NEWSROOM_DEFAULT_PAPER", "")
+
+# Imports spread over machines: Celery with Redis as the broker (see newsroom/celery.py and README, "Beyond one
+# machine"). Only `import_issue --queue` and `celery -A newsroom worker` use it; nothing else needs Redis.
+#: the broker: NEWSROOM_CELERY_BROKER_URL, else REDIS_URL (the cache's Redis), else Redis on this machine.
+CELERY_BROKER_URL = (
+    os.environ.get("NEWSROOM_CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+)
+#: the queue that --queue sends to and workers read; one per deployment (tests use one per run).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("NEWSROOM_CELERY_QUEUE", "newsroom-import")
+# A job is acknowledged only when it has ended, one at a time: a worker killed mid-job (SIGKILL, a machine lost)
+# leaves its job to be delivered again, and the file's open transaction dies with its connection.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+#: The import log (ImportRun/ImportEvent) is the result: no result backend to fill and expire.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+#: seconds an unacknowledged job waits before Redis hands it to another worker when its whole worker vanished
+#: (a worker that is still alive gives back the job of a killed child at once); longer than any job.
+NEWSROOM_CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("NEWSROOM_CELERY_VISIBILITY_TIMEOUT", "3600"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": NEWSROOM_CELERY_VISIBILITY_TIMEOUT}
+#: seconds `import_issue --queue` waits for the broker before it gives up with a clear error.
+NEWSROOM_CELERY_CONNECT_TIMEOUT = float(os.environ.get("NEWSROOM_CELERY_CONNECT_TIMEOUT", "3"))
+CELERY_BROKER_CONNECTION_TIMEOUT = NEWSROOM_CELERY_CONNECT_TIMEOUT
