@@ -87,6 +87,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.db_router.ReplicaReadsMiddleware",  # the API's reads may go to a replica (DATABASE_REPLICA_URLS)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",  # Accept-Language picks zh-hans or en; after sessions
@@ -143,6 +144,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "server_side_binding", env_bool("NEWSROOM_PG_SERVER_SIDE_BINDING", True)
     )
+
+
+def replica_databases(urls: list[str], primary: dict) -> dict[str, dict]:
+    """``replica_1``, ``replica_2``, … from DATABASE_REPLICA_URLS (URLs as DATABASE_URL), with the primary's
+    connection options. In tests a replica mirrors the primary (TEST MIRROR): no database is made for it."""
+    replicas = {}
+    for number, url in enumerate(urls, start=1):
+        replica = dj_database_url.parse(
+            url, conn_max_age=primary["CONN_MAX_AGE"], conn_health_checks=primary["CONN_HEALTH_CHECKS"]
+        )
+        if replica["ENGINE"] != primary["ENGINE"]:
+            raise ImproperlyConfigured(
+                f"DATABASE_REPLICA_URLS: replica {number} is {replica['ENGINE']}, the primary {primary['ENGINE']}"
+            )
+        replica["OPTIONS"] = {**primary.get("OPTIONS", {}), **replica.get("OPTIONS", {})}
+        replica["TEST"] = {"MIRROR": DEFAULT_DB_ALIAS}
+        replicas[f"replica_{number}"] = replica
+    return replicas
+
+
+DEFAULT_DB_ALIAS = "default"
+DATABASES.update(replica_databases(env_list("DATABASE_REPLICA_URLS"), DATABASES["default"]))
+#: the aliases the API reads from (newsroom/db_router.py says which reads)
+NEWSROOM_READ_REPLICAS = [alias for alias in DATABASES if alias != DEFAULT_DB_ALIAS]
+if env_bool("NEWSROOM_TEST_REPLICA_MIRROR") and not NEWSROOM_READ_REPLICAS:
+    # the test suite: a replica alias on the test database, read from only where a test lists it in
+    # NEWSROOM_READ_REPLICAS (tests/test_db_router.py)
+    DATABASES["replica_test"] = {**DATABASES["default"], "TEST": {"MIRROR": DEFAULT_DB_ALIAS}}
+DATABASE_ROUTERS = ["newsroom.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
