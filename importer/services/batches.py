@@ -113,7 +113,7 @@ def import_run_abort(*, run: ImportRun, reason: str) -> ImportRun:
 def _event_create(run: ImportRun, report: FileReport, sha256: str = "", encoding: str = "") -> ImportEvent:
     """A file's event, and the run's count of files done, in one transaction: the count is exact whoever
     writes (many queued workers, a job delivered twice), and watching a run's progress costs one row."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside a file's transaction: no savepoint of its own
         event = ImportEvent.objects.create(
             run=run,
             path=report.path,
