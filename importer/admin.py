@@ -18,10 +18,23 @@ class ImportEventInline(admin.TabularInline):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(admin.ModelAdmin):
-    list_display = ["id", "started_at", "finished_at", "status", "invoked_by", "command_line", "totals"]
+    list_display = ["id", "started_at", "finished_at", "status", "files_done", "invoked_by", "command_line", "totals"]
     list_filter = ["status", "started_at"]
     search_fields = ["command_line", "events__path"]
-    readonly_fields = ["started_at", "finished_at", "command_line", "options", "invoked_by", "host", "status", "totals"]
+    readonly_fields = [
+        "started_at",
+        "finished_at",
+        "command_line",
+        "options",
+        "invoked_by",
+        "host",
+        "status",
+        "queue",
+        "files_total",
+        "files_done",
+        "jobs_total",
+        "totals",
+    ]
     inlines = [ImportEventInline]
 
     def has_add_permission(self, request):

@@ -1,5 +1,9 @@
 """The import log: one ImportRun per command invocation, one ImportEvent per file it touched.
 
+A queued run (``import_issue --queue``) is written by many Celery workers: each file's event is its proof of
+being done (written in the file's transaction), so a job delivered twice finds its files done and the run ends
+when every file has its event.
+
 Like a load-event log of a data warehouse: operators see what was imported when, by which command line,
 with which result, and why a file failed (file name and line).
 """
@@ -51,6 +55,19 @@ class ImportRun(models.Model):
     totals = models.JSONField(
         _("totals"), default=dict, blank=True, help_text=_("Files and objects counted by result.")
     )
+    queue = models.CharField(
+        _("queue"), max_length=200, blank=True, help_text=_("Celery queue of a queued run; blank for a local run.")
+    )
+    files_total = models.PositiveIntegerField(
+        _("files in total"),
+        null=True,
+        blank=True,
+        help_text=_("Files of a queued run, known once all its jobs are sent; it is done when each has an event."),
+    )
+    files_done = models.PositiveIntegerField(
+        _("files done"), default=0, help_text=_("Files with their event: counted in the same transaction.")
+    )
+    jobs_total = models.PositiveIntegerField(_("jobs in total"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import run")
@@ -93,6 +110,8 @@ class ImportEvent(models.Model):
         indexes = [
             models.Index(fields=["sha256"], name="importevent_sha256"),
             models.Index(fields=["result"], name="importevent_result"),
+            # a queued job asks which of its files are done already (it may be delivered twice)
+            models.Index(fields=["run", "path"], name="importevent_run_path"),
         ]
 
     def __str__(self) -> str:

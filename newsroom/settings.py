@@ -88,6 +88,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.db_router.ReplicaReadsMiddleware",  # the API's reads may go to a replica (DATABASE_REPLICA_URLS)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",  # Accept-Language picks zh-hans or en; after sessions
@@ -128,7 +129,9 @@ DATABASES = {
 if EMBEDDED:
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default lives in var/
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the API read while an import writes; a busy timeout instead of "database is locked".
+    # WAL lets the API read while an import writes; a busy timeout instead of "database is locked". Writing
+    # transactions begin IMMEDIATE: two writers (Celery workers, an import and an editor) then wait for each
+    # other within the timeout, where a transaction that read first and wrote later would fail at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": 20,
@@ -145,6 +148,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "server_side_binding", env_bool("NEWSROOM_PG_SERVER_SIDE_BINDING", True)
     )
+
+
+def replica_databases(urls: list[str], primary: dict) -> dict[str, dict]:
+    """``replica_1``, ``replica_2``, … from DATABASE_REPLICA_URLS (URLs as DATABASE_URL), with the primary's
+    connection options. In tests a replica mirrors the primary (TEST MIRROR): no database is made for it."""
+    replicas = {}
+    for number, url in enumerate(urls, start=1):
+        replica = dj_database_url.parse(
+            url, conn_max_age=primary["CONN_MAX_AGE"], conn_health_checks=primary["CONN_HEALTH_CHECKS"]
+        )
+        if replica["ENGINE"] != primary["ENGINE"]:
+            raise ImproperlyConfigured(
+                f"DATABASE_REPLICA_URLS: replica {number} is {replica['ENGINE']}, the primary {primary['ENGINE']}"
+            )
+        replica["OPTIONS"] = {**primary.get("OPTIONS", {}), **replica.get("OPTIONS", {})}
+        replica["TEST"] = {"MIRROR": DEFAULT_DB_ALIAS}
+        replicas[f"replica_{number}"] = replica
+    return replicas
+
+
+DEFAULT_DB_ALIAS = "default"
+DATABASES.update(replica_databases(env_list("DATABASE_REPLICA_URLS"), DATABASES["default"]))
+#: the aliases the API reads from (newsroom/db_router.py says which reads)
+NEWSROOM_READ_REPLICAS = [alias for alias in DATABASES if alias != DEFAULT_DB_ALIAS]
+if env_bool("NEWSROOM_TEST_REPLICA_MIRROR") and not NEWSROOM_READ_REPLICAS:
+    # the test suite: a replica alias on the test database, read from only where a test lists it in
+    # NEWSROOM_READ_REPLICAS (tests/test_db_router.py)
+    DATABASES["replica_test"] = {**DATABASES["default"], "TEST": {"MIRROR": DEFAULT_DB_ALIAS}}
+DATABASE_ROUTERS = ["newsroom.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -263,3 +295,30 @@ NEWSROOM_PARSE_TIMEOUT = env_number("NEWSROOM_PARSE_TIMEOUT", 60.0, kind=float)
 NEWSROOM_IMPORT_STALE_SECONDS = env_number("NEWSROOM_IMPORT_STALE_SECONDS", 3600)
 #: paper name used when neither the text nor --paper names one.
 NEWSROOM_DEFAULT_PAPER = os.environ.get("NEWSROOM_DEFAULT_PAPER", "")
+
+# Imports spread over machines: Celery with Redis as the broker (see newsroom/celery.py and README, "Beyond one
+# machine"). Only `import_issue --queue` and `celery -A newsroom worker` use it; nothing else needs Redis.
+#: the broker: NEWSROOM_CELERY_BROKER_URL, else REDIS_URL (the cache's Redis), else Redis on this machine.
+CELERY_BROKER_URL = (
+    os.environ.get("NEWSROOM_CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+)
+#: the queue that --queue sends to and workers read; one per deployment (tests use one per run).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("NEWSROOM_CELERY_QUEUE", "newsroom-import")
+# A job is acknowledged only when it has ended, one at a time: a worker killed mid-job (SIGKILL, a machine lost)
+# leaves its job to be delivered again, and the file's open transaction dies with its connection.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+#: The import log (ImportRun/ImportEvent) is the result: no result backend to fill and expire.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+#: seconds an unacknowledged job waits before Redis hands it to another worker when its whole worker vanished
+#: (a worker that is still alive gives back the job of a killed child at once); longer than any job.
+NEWSROOM_CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("NEWSROOM_CELERY_VISIBILITY_TIMEOUT", "3600"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": NEWSROOM_CELERY_VISIBILITY_TIMEOUT}
+#: seconds `import_issue --queue` waits for the broker before it gives up with a clear error.
+NEWSROOM_CELERY_CONNECT_TIMEOUT = float(os.environ.get("NEWSROOM_CELERY_CONNECT_TIMEOUT", "3"))
+CELERY_BROKER_CONNECTION_TIMEOUT = NEWSROOM_CELERY_CONNECT_TIMEOUT

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import F
 
 from articles.dictionary import dictionary_catch_up, dictionary_entries
 from articles.models import Issue
@@ -76,18 +77,24 @@ class BatchReport:
 
 
 def _event_create(run: ImportRun, report: FileReport, sha256: str = "", encoding: str = "") -> ImportEvent:
-    return ImportEvent.objects.create(
-        run=run,
-        path=report.path,
-        sha256=sha256,
-        result=report.result,
-        message=report.message,
-        line=report.line,
-        encoding=encoding,
-        issue_id=report.issue_id,
-        counts=report.counts,
-        duration_ms=int(report.seconds * 1000),
-    )
+    """A file's event, and the run's count of files done, in one transaction: the count is exact whoever
+    writes (many queued workers, a job delivered twice), and watching a run's progress costs one row."""
+    with transaction.atomic(savepoint=False):  # inside a file's transaction: no savepoint of its own
+        event = ImportEvent.objects.create(
+            run=run,
+            path=report.path,
+            sha256=sha256,
+            result=report.result,
+            message=report.message,
+            line=report.line,
+            encoding=encoding,
+            issue_id=report.issue_id,
+            counts=report.counts,
+            duration_ms=int(report.seconds * 1000),
+        )
+        # last: the run's row stays locked only until the file commits
+        ImportRun.objects.filter(pk=run.pk).update(files_done=F("files_done") + 1)
+    return event
 
 
 def _record_event(run: ImportRun | None, report: FileReport, sha256: str = "", encoding: str = "") -> None:
@@ -241,17 +248,10 @@ def issues_import_batch(
     beat = time.monotonic()
     try:
         for outcome in parsed:
-            if isinstance(outcome, _Decided):
-                file_report, logged = outcome.report, False
-                sha256, encoding = outcome.sha256, ""
-            else:
-                file_report, logged = _write_outcome(
-                    outcome, run=run, force=force, paper=paper, date=date, edition=edition
-                )
-                sha256, encoding = outcome.sha256, outcome.draft.encoding if outcome.draft else ""
+            file_report = import_outcome_write(
+                outcome=outcome, run=run, force=force, paper=paper, date=date, edition=edition
+            )
             report.add(file_report)
-            if not logged:
-                _record_event(run, file_report, sha256, encoding)
             if on_file:
                 on_file(file_report)
             if run is not None and time.monotonic() - beat >= HEARTBEAT_SECONDS:
@@ -264,6 +264,29 @@ def issues_import_batch(
     except DatabaseError:  # the files are written; their tokens follow at the word's next save
         logger.exception("could not re-tokenise for the dictionary words saved during the batch")
     return report
+
+
+def import_outcome_write(
+    *,
+    outcome: ParseOutcome | _Decided,
+    run: ImportRun | None,
+    force: bool = False,
+    paper: str | None = None,
+    date: dt.date | None = None,
+    edition: str | None = None,
+) -> FileReport:
+    """Write one parsed file (or log one settled before parsing) and its import event: what the single writer
+    of a local batch does with each file, and what a queued job (``importer.services.jobs``) does with each of
+    its files, so the two cannot drift apart."""
+    if isinstance(outcome, _Decided):
+        file_report, logged = outcome.report, False
+        sha256, encoding = outcome.sha256, ""
+    else:
+        file_report, logged = _write_outcome(outcome, run=run, force=force, paper=paper, date=date, edition=edition)
+        sha256, encoding = outcome.sha256, outcome.draft.encoding if outcome.draft else ""
+    if not logged:
+        _record_event(run, file_report, sha256, encoding)
+    return file_report
 
 
 def _write_outcome(

@@ -35,11 +35,11 @@ STALE_ON_THIS_HOST = "its process {pid} on {host} was gone when run {run} starte
 STALE_ELSEWHERE = "no sign of life from {host} for over {seconds:g} s when run {run} started"
 
 
-def import_run_start(*, command_line: str, options: dict, track_process: bool = True) -> ImportRun:
+def import_run_start(*, command_line: str, options: dict, queue: str = "", track_process: bool = True) -> ImportRun:
     """A new run, after marking the runs whose process has gone as aborted.
 
     ``track_process``: the calling process does the run's work and is gone when the run is; a run
-    whose work others do (a queue) has no pid, and is judged by its heartbeat alone."""
+    whose work others do (a queue: ``queue`` names it) has no pid and ends when its last file is logged."""
     try:
         user = getpass.getuser()
     except (KeyError, OSError):
@@ -49,6 +49,7 @@ def import_run_start(*, command_line: str, options: dict, track_process: bool = 
         options=options,
         invoked_by=user,
         host=socket.gethostname(),
+        queue=queue,
         pid=os.getpid() if track_process else None,
         heartbeat_at=timezone.now(),
     )
@@ -86,6 +87,7 @@ def _totals(run: ImportRun, report: BatchReport | None) -> dict:
 
 def import_run_finish(*, run: ImportRun, report: BatchReport) -> ImportRun:
     run.finished_at = timezone.now()
+    run.files_total = report.file_count
     run.totals = _totals(run, report)
     if not report.failed:
         run.status = RunStatus.SUCCEEDED
@@ -93,7 +95,7 @@ def import_run_finish(*, run: ImportRun, report: BatchReport) -> ImportRun:
         run.status = RunStatus.FAILED
     else:
         run.status = RunStatus.PARTIAL
-    run.save(update_fields=["finished_at", "totals", "status"])
+    run.save(update_fields=["finished_at", "files_total", "totals", "status"])
     return run
 
 
@@ -138,7 +140,9 @@ def import_runs_mark_stale(*, by: ImportRun | None = None, now: dt.datetime | No
     limit = dt.timedelta(seconds=settings.NEWSROOM_IMPORT_STALE_SECONDS)
     label = by.pk if by is not None else "?"
     stale = []
-    running = ImportRun.objects.filter(status=RunStatus.RUNNING)
+    # a queued run is worked by Celery workers, not by a process of its own: it ends when its last file is
+    # logged (importer.services.jobs), however long its jobs wait in the queue
+    running = ImportRun.objects.filter(status=RunStatus.RUNNING, queue="")
     if by is not None:
         running = running.exclude(pk=by.pk)
     for run in running:

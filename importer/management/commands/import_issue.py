@@ -17,10 +17,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from importer import services
-from importer.models import EventResult
+from importer.models import EventResult, ImportRun
 from importer.parsing import ImportInputError, issue_to_contract
 from importer.parsing.discovery import discover
 from importer.parsing.pipeline import parse_sources
@@ -64,6 +65,15 @@ def interrupted_by_signals() -> Iterator[None]:
             signal.signal(number, action)
 
 
+#: `--queue`: what the operator reads when the jobs are sent, and when no broker answers
+QUEUED = (
+    "Import run {run}: {files} file(s), {jobs} job(s) sent to queue {queue!r}; "
+    "follow it with: manage.py import_status {run}"
+)
+NO_BROKER = "no Celery broker answers (NEWSROOM_CELERY_BROKER_URL or REDIS_URL): {error}"
+QUEUE_WITH_JOBS = "--queue goes without --jobs: a worker's parallelism is its --concurrency"
+
+
 def iso_date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -96,6 +106,12 @@ class Command(BaseCommand):
             "default NEWSROOM_PARSE_TIMEOUT)",
         )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="send the files as jobs to Celery workers (celery -A newsroom worker), print the run id and return",
+        )
+        parser.add_argument("--files-per-job", type=int, default=1, help="with --queue: files per job (default 1)")
 
     def handle(self, *args, **options) -> None:
         if options["json"] and not options["dry_run"]:
@@ -110,6 +126,9 @@ class Command(BaseCommand):
         overrides = {"paper": options["paper"], "date": date, "edition": options["edition"]}
         if options["dry_run"]:
             self._dry_run(options, overrides)
+            return
+        if options["queue"]:
+            self._queue(options, overrides)
             return
         self._import(options, overrides)
 
@@ -145,10 +164,50 @@ class Command(BaseCommand):
         if failures:
             raise CommandError(f"{len(failures)} file(s) could not be parsed")
 
-    def _import(self, options: dict, overrides: dict) -> None:
-        command_line = self._command_line(options)
+    def _queue(self, options: dict, overrides: dict) -> None:
+        """Send the batch to Celery workers; the import log follows the run (import_status)."""
+        from importer import tasks  # Celery is loaded only by the commands that send jobs
+
+        if options["jobs"] != 1:
+            raise CommandError(QUEUE_WITH_JOBS)
+        if options["files_per_job"] < 1:
+            raise CommandError("--files-per-job must be 1 or more")
+        try:
+            tasks.broker_check()
+        except tasks.BrokerUnavailable as error:
+            raise CommandError(NO_BROKER.format(error=error)) from error
+        queue = settings.CELERY_TASK_DEFAULT_QUEUE
+        run = self._run_start(options, queue=queue)
+        job_options = services.ImportOptions(
+            force=options["force"],
+            max_bytes=options["max_bytes"],
+            parse_timeout=options["parse_timeout"],
+            **overrides,
+        )
+        try:
+            run = services.import_run_queue(
+                run=run,
+                paths=options["paths"],
+                options=job_options,
+                files_per_job=options["files_per_job"],
+                send=lambda payload: tasks.import_job_send(payload, queue=queue),
+            )
+        except tasks.BrokerUnavailable as error:
+            services.import_run_abort(run=run, reason=f"broker lost while sending jobs: {error}")
+            raise CommandError(NO_BROKER.format(error=error)) from error
+        except BaseException as error:
+            services.import_run_abort(run=run, reason=f"{type(error).__name__}: {error}")
+            raise
+        self.stdout.write(QUEUED.format(run=run.pk, files=run.files_total, jobs=run.jobs_total, queue=queue))
+
+    def _run_start(self, options: dict, *, queue: str = "") -> ImportRun:
         logged_options = {k: v for k, v in options.items() if k in ("paths", "paper", "edition", "force", "jobs")}
         logged_options["date"] = options["date"]
+        return services.import_run_start(
+            command_line=self._command_line(options), options=logged_options, queue=queue, track_process=not queue
+        )
+
+    def _import(self, options: dict, overrides: dict) -> None:
         bar = None
         interactive = not options["no_progress"] and sys.stderr.isatty() and options["verbosity"] >= 1
 
@@ -171,7 +230,7 @@ class Command(BaseCommand):
         with interrupted_by_signals():
             run = None
             try:
-                run = services.import_run_start(command_line=command_line, options=logged_options)
+                run = self._run_start(options)
                 report = services.issues_import_batch(
                     paths=options["paths"],
                     run=run,
@@ -185,7 +244,7 @@ class Command(BaseCommand):
                 )
             except Interrupted as interruption:
                 if run is None:
-                    raise CommandError(f"interrupted by {interruption}", returncode=128 + interruption.signum)
+                    raise CommandError(f"interrupted by {interruption}", returncode=128 + interruption.signum) from None
                 run = services.import_run_interrupt(run=run, reason=str(interruption))
                 done = self._done(run.totals)
                 message = INTERRUPTED.format(run=run.pk, signal=interruption, done=done)
@@ -239,6 +298,8 @@ class Command(BaseCommand):
         if options["jobs"] != 1:
             words += ["--jobs", str(options["jobs"])]
         words += ["--force"] if options["force"] else []
+        if options.get("queue"):
+            words += ["--queue", "--files-per-job", str(options["files_per_job"])]
         return shlex.join(words)
 
     @staticmethod
