@@ -187,7 +187,11 @@ NEWSROOM_TRUSTED_PROXIES = env.integer("NEWSROOM_TRUSTED_PROXIES", 0, minimum=0)
 # the embedded default (one process) keeps them in memory.
 REDIS_URL = env.text("REDIS_URL")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "newsroom"}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "newsroom",
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "newsroom"}
 }
