@@ -183,3 +183,14 @@ def _reload_settings(environ: dict[str, str], *, expect_error: bool = False):
             raise
     assert not expect_error, "the settings accepted the value"
     return module
+
+
+def test_readme_lists_every_environment_variable_the_settings_read():
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    read = set()
+    for source in ("newsroom/settings.py", "newsroom/gunicorn.conf.py"):
+        read |= set(re.findall(r"env\.\w+\(\s*[\"']([A-Z][A-Z0-9_]+)[\"']", (ROOT / source).read_text()))
+    assert {"DATABASE_URL", "NEWSROOM_IMPORT_STATUS", "NEWSROOM_WORKERS"} <= read
+    assert sorted(name for name in read if f"`{name}`" not in readme) == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from articles.models import Page
+from articles.models import Article
 from tests.browser.test_admin_in_chromium import ARTIFACTS, browser_page  # noqa: F401 (a fixture)
 from tests.browser.test_editing_in_chromium import _log_in, editor_with_password  # noqa: F401 (a fixture)
 from tests.conftest import SEEDS
@@ -54,11 +54,12 @@ def test_the_admin_and_the_api_documentation_work_under_the_policy(live_server, 
     page.screenshot(path=str(ARTIFACTS / "csp-admin-changelist.png"))
     assert violations(page, console) == []
 
-    page_row = Page.objects.filter(articles__isnull=False).order_by("index").first()
-    response = page.goto(f"{live_server.url}/admin/articles/page/{page_row.pk}/workbench/")
+    article = Article.objects.filter(page__index=1).order_by("order").first()
+    response = page.goto(f"{live_server.url}/admin/articles/page/{article.page_id}/workbench/")
     assert "'nonce-" in response.headers["content-security-policy"]
-    page.locator("#raw .seg[data-article]").first.click()  # the workbench's inline script selects its article
-    page.wait_for_selector(".wb-card.selected")
+    page.locator(f'#raw .seg[data-article="{article.pk}"]').first.click()  # the inline script selects it
+    assert violations(page, console) == []
+    page.wait_for_selector(f"#article-{article.pk}.selected")
     page.screenshot(path=str(ARTIFACTS / "csp-workbench.png"))
     assert violations(page, console) == []
 
