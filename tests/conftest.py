@@ -36,6 +36,13 @@ def english(settings):
         yield
 
 
+def admin_login(client, *, username: str, password: str) -> bool:
+    """Log in through the admin's login form, as a browser does: the path django-axes watches (the test
+    client's ``login()`` calls ``authenticate()`` without the request, which axes refuses)."""
+    response = client.post("/admin/login/?next=/admin/", {"username": username, "password": password})
+    return response.status_code == 302 and "_auth_user_id" in client.session
+
+
 @pytest.fixture
 def seeds_dir() -> Path:
     return SEEDS_DIR
