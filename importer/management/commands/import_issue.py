@@ -19,6 +19,9 @@ from importer.models import EventResult
 from importer.parsing import ImportInputError, issue_to_contract
 from importer.parsing.files import discover, parse_sources
 
+#: --max-bytes 0 once meant "the default limit" in a dry run and "refuse every file" in an import.
+MAX_BYTES_AT_LEAST_ONE = "--max-bytes must be 1 or more (leave it out for NEWSROOM_IMPORT_MAX_BYTES)"
+
 
 def iso_date(value: str) -> dt.date:
     try:
@@ -51,6 +54,8 @@ class Command(BaseCommand):
             raise CommandError("--json goes with --dry-run")
         if options["jobs"] < 1:
             raise CommandError("--jobs must be 1 or more")
+        if options["max_bytes"] is not None and options["max_bytes"] < 1:
+            raise CommandError(MAX_BYTES_AT_LEAST_ONE)
         date = iso_date(options["date"]) if options["date"] else None
         overrides = {"paper": options["paper"], "date": date, "edition": options["edition"]}
         if options["dry_run"]:
@@ -64,7 +69,7 @@ class Command(BaseCommand):
         except ImportInputError as error:
             raise CommandError(str(error)) from error
         documents, failures = [], []
-        max_bytes = options["max_bytes"] or settings.NEWSROOM_IMPORT_MAX_BYTES
+        max_bytes = settings.NEWSROOM_IMPORT_MAX_BYTES if options["max_bytes"] is None else options["max_bytes"]
         for outcome in parse_sources(sources, jobs=options["jobs"], max_bytes=max_bytes):
             if outcome.error is not None or outcome.draft is None:
                 failures.append(str(outcome.error))
