@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import django_filters as filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from rest_framework.filters import OrderingFilter
 
 from .models import Article, ArticleKind, ArticleStatus, Issue, Page, Photo, Reporter, Role
 from .search import query_terms
@@ -139,3 +140,19 @@ class ReporterFilter(filters.FilterSet):
         if value == Role.PHOTOGRAPHER:
             return queryset.filter(Q(credits__role=value) | Q(photo_count__gt=0)).distinct()
         return queryset.filter(credits__role=value).distinct()
+
+
+class UndatedLastOrderingFilter(OrderingFilter):
+    """``?ordering=`` with undated rows last either way, on SQLite as on PostgreSQL (which, left alone, puts NULL
+    last ascending and first descending, where SQLite does the opposite)."""
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        return queryset.order_by(
+            *(
+                F(name[1:]).desc(nulls_last=True) if name.startswith("-") else F(name).asc(nulls_last=True)
+                for name in ordering
+            )
+        )

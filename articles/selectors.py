@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import OrderBy
 
 from .models import Article, ArticleCredit, ArticleStatus, Issue, Page, Photo, Reporter
+
+
+def newest_first(field: str) -> OrderBy:
+    """Newest first with undated issues last, on every database (PostgreSQL puts NULL first when descending)."""
+    return F(field).desc(nulls_last=True)
 
 
 def can_see_unpublished(user: User | AnonymousUser | None) -> bool:
@@ -28,7 +34,7 @@ def article_list(*, user) -> QuerySet[Article]:
         .select_related("issue", "page")
         .prefetch_related(_credits_prefetch())
         .annotate(photo_count=Count("photos", distinct=True))
-        .order_by("-issue__publication_date", "issue_id", "page__index", "order")
+        .order_by(newest_first("issue__publication_date"), "issue_id", "page__index", "order")
     )
 
 
@@ -39,6 +45,7 @@ def article_detail_queryset(*, user) -> QuerySet[Article]:
         .prefetch_related(
             _credits_prefetch(), Prefetch("photos", queryset=Photo.objects.select_related("photographer"))
         )
+        .annotate(photo_count=Count("photos", distinct=True))  # the detail has the list's fields too
     )
 
 
@@ -50,7 +57,7 @@ def issue_list(*, user) -> QuerySet[Issue]:
     return issues.annotate(
         page_count=Count("pages", distinct=True, filter=visible_pages),
         article_count=Count("articles", distinct=True, filter=_article_visibility_q("articles__", user)),
-    ).order_by("-publication_date", "-id")
+    ).order_by(newest_first("publication_date"), "-id")
 
 
 def _article_visibility_q(prefix: str, user) -> Q:
@@ -65,7 +72,7 @@ def page_list(*, user) -> QuerySet[Page]:
         pages = pages.filter(Exists(Article.objects.public().filter(page=OuterRef("pk"))))
     return pages.annotate(
         article_count=Count("articles", distinct=True, filter=_article_visibility_q("articles__", user)),
-    ).order_by("-issue__publication_date", "issue_id", "index")
+    ).order_by(newest_first("issue__publication_date"), "issue_id", "index")
 
 
 def page_detail_queryset(*, user) -> QuerySet[Page]:
@@ -93,7 +100,7 @@ def visible_photo_q(user, prefix: str = "") -> Q:
 
 def photo_list(*, user) -> QuerySet[Photo]:
     photos = Photo.objects.select_related("photographer", "page", "issue").filter(visible_photo_q(user))
-    return photos.order_by("-issue__publication_date", "page_id", "order")
+    return photos.order_by(newest_first("issue__publication_date"), "page_id", "order")
 
 
 def reporter_list(*, user) -> QuerySet[Reporter]:

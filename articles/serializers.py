@@ -19,6 +19,12 @@ class EditorOnlyFieldsMixin:
 
     editor_only_fields: tuple[str, ...] = ()
 
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in self.editor_only_fields:
+            fields[name].allow_null = True  # so the schema says what others get (schemathesis checks it)
+        return fields
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
         if self.editor_only_fields and not can_see_unpublished(self.context["request"].user):
@@ -49,7 +55,7 @@ class PageRefSerializer(serializers.ModelSerializer):
 
 
 class PhotoSerializer(serializers.ModelSerializer):
-    photographer = ReporterRefSerializer(read_only=True)
+    photographer = ReporterRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Photo
@@ -58,7 +64,7 @@ class PhotoSerializer(serializers.ModelSerializer):
 
 class ArticleListSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="article-detail")
-    date = serializers.DateField(source="issue.publication_date", read_only=True)
+    date = serializers.DateField(source="issue.publication_date", read_only=True, allow_null=True)  # undated issues
     paper = serializers.CharField(source="issue.paper", read_only=True)
     page = PageRefSerializer(read_only=True)
     reporters = CreditSerializer(source="credits", many=True, read_only=True)
@@ -138,7 +144,7 @@ class IssueListSerializer(EditorOnlyFieldsMixin, serializers.ModelSerializer):
 
 class PageListSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="page-detail")
-    date = serializers.DateField(source="issue.publication_date", read_only=True)
+    date = serializers.DateField(source="issue.publication_date", read_only=True, allow_null=True)  # undated issues
     paper = serializers.CharField(source="issue.paper", read_only=True)
     article_count = serializers.IntegerField(read_only=True)
 

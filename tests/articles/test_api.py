@@ -213,3 +213,16 @@ def test_list_endpoints_run_a_constant_number_of_queries(anon_client, django_ass
     with django_assert_max_num_queries(8):
         first = anon_client.get(f"/api/{endpoint}/").json()["results"][0]["id"]
         assert anon_client.get(f"/api/{endpoint}/{first}/").status_code == 200
+
+
+@pytest.mark.parametrize("ordering", [None, "publication_date", "-publication_date"])
+def test_undated_issues_come_last_on_every_database(anon_client, ordering):
+    """PostgreSQL sorts NULL first when descending, SQLite last: the API says which (last, either way)."""
+
+    undated = ArticleFactory(page__issue=IssueFactory(publication_date=None)).issue
+    dated = [ArticleFactory(page__issue=IssueFactory(publication_date=dt.date(2021, 5, day))).issue for day in (3, 9)]
+    params = {"ordering": ordering} if ordering else {}
+    ids = [row["id"] for row in anon_client.get("/api/issues/", params).json()["results"]]
+    assert ids[-1] == undated.pk and set(ids[:-1]) == {issue.pk for issue in dated}
+    articles = [row["issue"] for row in anon_client.get("/api/articles/").json()["results"]]
+    assert articles[-1] == undated.pk

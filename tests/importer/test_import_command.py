@@ -175,6 +175,21 @@ def test_size_limit(tmp_path, force):
     assert event.result == EventResult.FAILED and event.message.startswith(f"{SEEDS[4]}: file is ")
 
 
+@pytest.mark.parametrize("mode", [[], ["--dry-run"]])
+def test_a_negative_max_bytes_is_refused_the_same_in_a_dry_run_and_an_import(mode):
+    from importer.management.commands.import_issue import MAX_BYTES_NEGATIVE
+
+    with pytest.raises(CommandError) as refused:
+        run(str(SEEDS[4]), "--max-bytes", "-1", *mode)
+    assert str(refused.value) == MAX_BYTES_NEGATIVE
+    assert not Issue.objects.exists() and not ImportRun.objects.exists()
+
+
+def test_a_dry_run_keeps_its_max_bytes(tmp_path):
+    with pytest.raises(CommandError, match="could not be parsed"):
+        run(str(SEEDS[4]), "--max-bytes", "100", "--dry-run")
+
+
 def test_manifest_gives_paper_date_and_edition(tmp_path):
     shutil.copy(SEEDS[4], tmp_path / "one.txt")
     (tmp_path / "manifest.csv").write_text(
