@@ -185,7 +185,7 @@ class Command(BaseCommand):
                 )
             except Interrupted as interruption:
                 if run is None:
-                    raise CommandError(f"interrupted by {interruption}", returncode=128 + interruption.signum)
+                    raise CommandError(f"interrupted by {interruption}", returncode=128 + interruption.signum) from None
                 run = services.import_run_interrupt(run=run, reason=str(interruption))
                 done = self._done(run.totals)
                 message = INTERRUPTED.format(run=run.pk, signal=interruption, done=done)
