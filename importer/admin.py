@@ -21,7 +21,18 @@ class ImportRunAdmin(admin.ModelAdmin):
     list_display = ["id", "started_at", "finished_at", "status", "invoked_by", "command_line", "totals"]
     list_filter = ["status", "started_at"]
     search_fields = ["command_line", "events__path"]
-    readonly_fields = ["started_at", "finished_at", "command_line", "options", "invoked_by", "host", "status", "totals"]
+    readonly_fields = [
+        "started_at",
+        "finished_at",
+        "command_line",
+        "options",
+        "invoked_by",
+        "host",
+        "pid",
+        "heartbeat_at",
+        "status",
+        "totals",
+    ]
     inlines = [ImportEventInline]
 
     def has_add_permission(self, request):
