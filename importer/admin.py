@@ -28,6 +28,8 @@ class ImportRunAdmin(admin.ModelAdmin):
         "options",
         "invoked_by",
         "host",
+        "pid",
+        "heartbeat_at",
         "status",
         "queue",
         "files_total",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 
 class ImportInputError(Exception):
     """A raw file that cannot be imported: wrong encoding, empty, binary, truncated, too large, missing."""
@@ -12,6 +14,12 @@ class ImportInputError(Exception):
         self.line = line
         self.offset = offset
         super().__init__(str(self))
+
+    def __reduce__(self):
+        """Pickled whole: a worker process sends it back to the writer, and the default pickling of an
+        exception (its ``args`` only) could not rebuild one with keyword-only arguments; the pool's
+        result thread died on it and the batch waited forever."""
+        return partial(type(self), source=self.source, line=self.line, offset=self.offset), (self.message,)
 
     def __str__(self) -> str:
         where = self.source

@@ -134,3 +134,11 @@ def test_the_progress_total_counts_every_entry_the_batch_reports(tmp_path):
     (tmp_path / "empty").mkdir()
     paths = [tmp_path / "a", tmp_path / "missing", tmp_path / "empty", tmp_path / "b.txt", tmp_path / "missing"]
     assert count_sources(paths) == 3 + 1 + 1 + 1
+
+
+def test_an_input_error_survives_the_trip_back_from_a_worker():
+    """Pool results are pickled: an error that could not be rebuilt killed the pool's result thread."""
+    import pickle
+
+    error = pickle.loads(pickle.dumps(ImportInputError("bad byte", source="x.txt", line=3, offset=7)))
+    assert (str(error), error.line, error.offset) == ("x.txt:3: bad byte", 3, 7)
