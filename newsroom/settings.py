@@ -23,6 +23,16 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_positive_int(name: str, default: int) -> int:
+    """A whole number ≥ 1 from the environment; anything else stops the start with the variable's name."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number from 1, not {value!r}.")
+    return int(value)
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -204,6 +214,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("NEWSROOM_ANON_RATE", "120/minute"),
         "user": os.environ.get("NEWSROOM_USER_RATE", "1200/minute"),
+        # /api/articles/export/, per client, on top of the anon/user rates
+        "export": os.environ.get("NEWSROOM_EXPORT_RATE", "10/hour"),
     },
 }
 
@@ -234,3 +246,11 @@ NEWSROOM_IMPORT_STATUS = os.environ.get("NEWSROOM_IMPORT_STATUS", "published")
 NEWSROOM_IMPORT_MAX_BYTES = int(os.environ.get("NEWSROOM_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 #: paper name used when neither the text nor --paper names one.
 NEWSROOM_DEFAULT_PAPER = os.environ.get("NEWSROOM_DEFAULT_PAPER", "")
+#: lists count their matches exactly up to this many rows, then report a lower bound (count_is_exact false).
+NEWSROOM_COUNT_CAP = env_positive_int("NEWSROOM_COUNT_CAP", 10_000)
+#: facets are exact up to this many matches, else counted over the newest this many (facets.exact false).
+NEWSROOM_FACET_CAP = env_positive_int("NEWSROOM_FACET_CAP", 10_000)
+#: how many papers, sections, kinds and reporters a facet lists.
+NEWSROOM_FACET_TOP = env_positive_int("NEWSROOM_FACET_TOP", 10)
+#: the most rows one export request gives a reader who is not an editor.
+NEWSROOM_EXPORT_MAX_ROWS = env_positive_int("NEWSROOM_EXPORT_MAX_ROWS", 10_000)
