@@ -66,20 +66,45 @@ def reporter_counts_refresh(*, reporter_ids: Iterable[int]) -> int:
     return updated
 
 
-def reporter_counts_recompute() -> int:
-    """Recount every reporter; returns how many rows had a counter that was wrong."""
-    stale = reporter_counts_stale()
-    Reporter.objects.update(**_expressions())
-    return len(stale)
+def _fresh_counts() -> dict[int, tuple[int, int, int, int]]:
+    """Every reporter's counters counted afresh: four grouped passes over credits and photos (a correlated
+    count per reporter took minutes at 300,000 articles; these take seconds)."""
+    public = Q(article__status=ArticleStatus.PUBLISHED, article__duplicate_of__isnull=True)
+    credits = ArticleCredit.objects.order_by().values("reporter")
+    photos = Photo.objects.exclude(photographer=None).order_by().values("photographer")
+    public_page = Exists(Article.objects.public().filter(page=OuterRef("page")))
+    passes = (
+        credits.annotate(n=Count("article", distinct=True)).values_list("reporter", "n"),
+        credits.filter(public).annotate(n=Count("article", distinct=True)).values_list("reporter", "n"),
+        photos.annotate(n=Count("pk")).values_list("photographer", "n"),
+        photos.filter(Q(Q(article__isnull=True) & public_page) | public)
+        .annotate(n=Count("pk"))
+        .values_list("photographer", "n"),
+    )
+    fresh: dict[int, list[int]] = {pk: [0, 0, 0, 0] for pk in Reporter.objects.values_list("pk", flat=True)}
+    for position, rows in enumerate(passes):
+        for reporter_id, n in rows:
+            if reporter_id in fresh:
+                fresh[reporter_id][position] = n
+    return {pk: tuple(values) for pk, values in fresh.items()}
 
 
 def reporter_counts_stale() -> list[int]:
     """Ids of reporters whose stored counters differ from a recount (what tests and the command check)."""
-    rows = Reporter.objects.annotate(**{f"fresh_{name}": e for name, e in _expressions().items()}).values_list(
-        "pk", *COUNTER_FIELDS, *(f"fresh_{name}" for name in COUNTER_FIELDS)
-    )
-    half = len(COUNTER_FIELDS)
-    return [row[0] for row in rows if row[1 : 1 + half] != row[1 + half :]]
+    stored = {row[0]: row[1:] for row in Reporter.objects.values_list("pk", *COUNTER_FIELDS)}
+    return sorted(pk for pk, values in _fresh_counts().items() if stored.get(pk) != values)
+
+
+def reporter_counts_recompute() -> int:
+    """Recount every reporter; writes and returns how many rows had a counter that was wrong."""
+    stored = {row[0]: row[1:] for row in Reporter.objects.values_list("pk", *COUNTER_FIELDS)}
+    stale = [
+        Reporter(pk=pk, **dict(zip(COUNTER_FIELDS, values, strict=True)))
+        for pk, values in _fresh_counts().items()
+        if stored.get(pk) != values
+    ]
+    Reporter.objects.bulk_update(stale, COUNTER_FIELDS, batch_size=500)
+    return len(stale)
 
 
 def reporter_counts_add(*, article_ids: Iterable[int], photo_ids: Iterable[int]) -> None:

@@ -45,6 +45,7 @@ def export_queryset(queryset: QuerySet[Article]) -> QuerySet[Article]:
     credits = ArticleCredit.objects.select_related("reporter").order_by("order")
     return (
         queryset.select_related("issue", "page")
+        .prefetch_related(None)  # only the credits, whatever the list prefetched
         .prefetch_related(Prefetch("credits", queryset=credits))
         .order_by(*ARTICLE_ORDER)
     )

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, OrderBy, Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -149,6 +150,9 @@ class Issue(models.Model):
         ordering = [F("publication_date").desc(nulls_last=True), "-id"]
         indexes = [
             models.Index(fields=["paper", "publication_date"], name="issue_paper_date"),
+            # what the API's paper filter (iexact) compares; its statistics keep PostgreSQL's estimate of a
+            # paper's share of issues right (without them it guessed 50 issues for 3,334, and looped over them)
+            models.Index(Upper("paper"), name="issue_paper_upper"),
             NewestFirstIndex(F("publication_date").desc(nulls_last=True), F("id").desc(), name="issue_date_id"),
         ]
 

@@ -147,6 +147,14 @@ class ArticleViewSet(ListDetailViewSet):
 
     throttle_scope = "export"  # ScopedRateThrottle's scope, for the export only
 
+    def handle_exception(self, exc):
+        """The export's errors (a bad filter, the throttle) are JSON like every other error of the API."""
+        response = super().handle_exception(exc)
+        if self.action == "export":
+            self.request.accepted_renderer = renderers.JSONRenderer()
+            self.request.accepted_media_type = renderers.JSONRenderer.media_type
+        return response
+
     def get_throttles(self):
         if self.action == "export":
             return [ScopedRateThrottle(), *super().get_throttles()]

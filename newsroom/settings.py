@@ -247,9 +247,9 @@ NEWSROOM_IMPORT_MAX_BYTES = int(os.environ.get("NEWSROOM_IMPORT_MAX_BYTES", str(
 #: paper name used when neither the text nor --paper names one.
 NEWSROOM_DEFAULT_PAPER = os.environ.get("NEWSROOM_DEFAULT_PAPER", "")
 #: lists count their matches exactly up to this many rows, then report a lower bound (count_is_exact false).
-NEWSROOM_COUNT_CAP = env_positive_int("NEWSROOM_COUNT_CAP", 10_000)
+NEWSROOM_COUNT_CAP = env_positive_int("NEWSROOM_COUNT_CAP", 1_000)
 #: facets are exact up to this many matches, else counted over the newest this many (facets.exact false).
-NEWSROOM_FACET_CAP = env_positive_int("NEWSROOM_FACET_CAP", 10_000)
+NEWSROOM_FACET_CAP = env_positive_int("NEWSROOM_FACET_CAP", 1_000)
 #: how many papers, sections, kinds and reporters a facet lists.
 NEWSROOM_FACET_TOP = env_positive_int("NEWSROOM_FACET_TOP", 10)
 #: the most rows one export request gives a reader who is not an editor.
