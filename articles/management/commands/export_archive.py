@@ -7,6 +7,7 @@ export endpoint's (``articles.export``). Public articles only unless ``--all``.
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.http import QueryDict
 
 from articles.export import FORMATS, export_lines
 from articles.filters import ArticleFilter
@@ -36,6 +37,8 @@ FILTER_OPTIONS = (
     "verified",
 )
 
+MULTIPLE = frozenset({"kind", "status"})
+
 
 class Command(BaseCommand):
     help = "Export articles as JSON Lines or CSV, streamed (constant memory), with the API's filters."
@@ -48,7 +51,12 @@ class Command(BaseCommand):
             parser.add_argument(f"--{name.replace('_', '-')}", dest=name, help=f"the API's {name} filter")
 
     def handle(self, *args, **options) -> None:
-        data = {name: options[name] for name in FILTER_OPTIONS if options.get(name) is not None}
+        data = QueryDict(mutable=True)
+        for name in FILTER_OPTIONS:
+            if options.get(name) is not None:
+                # kind and status take several values, comma-separated here (repeated in a URL)
+                values = options[name].split(",") if name in MULTIPLE else [options[name]]
+                data.setlist(name, values)
         articles = Article.objects.all() if options["all"] else Article.objects.public()
         filtered = ArticleFilter(data, queryset=articles.order_by(*ARTICLE_ORDER), request=None)
         if not filtered.is_valid():
