@@ -89,7 +89,9 @@ def fill(articles: int) -> None:
     from django.db import connection
 
     columns = {c.name for c in connection.introspection.get_table_description(connection.cursor(), "articles_reporter")}
-    counters = [c for c in ("article_count", "public_article_count", "photo_count", "public_photo_count") if c in columns]
+    counters = [
+        c for c in ("article_count", "public_article_count", "photo_count", "public_photo_count") if c in columns
+    ]
     article_columns = {
         c.name for c in connection.introspection.get_table_description(connection.cursor(), "articles_article")
     }

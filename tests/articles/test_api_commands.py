@@ -59,7 +59,9 @@ def test_export_archive_jsonl_to_a_file_with_filters(tmp_path, two_years):
     old, new, hidden = two_years
     target = tmp_path / "out.jsonl"
     err = io.StringIO()
-    call_command("export_archive", "--format", "jsonl", "--date-from", "2020-01-01", "--output", str(target), stderr=err)
+    call_command(
+        "export_archive", "--format", "jsonl", "--date-from", "2020-01-01", "--output", str(target), stderr=err
+    )
     records = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in records] == [new.pk]
     assert records[0]["reporters"] == [{"name": "导出记者", "role": "记者"}]

@@ -191,7 +191,9 @@ def test_reporter_detail_counts_by_role_and_year(anon_client, editor_client, dat
     assert _ids(anon_client.get(f"/api/reporters/{busy}/articles/?year=2023")) == [a.pk for a in dated["order"][3:5]]
 
 
-def test_a_reporter_of_hidden_articles_only_is_404_for_readers(anon_client, editor_client, django_capture_on_commit_callbacks):
+def test_a_reporter_of_hidden_articles_only_is_404_for_readers(
+    anon_client, editor_client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         hidden = ReporterFactory(name="丙记者")
         ArticleCreditFactory(article=_article(dt.date(2024, 1, 1), status=ArticleStatus.WITHDRAWN), reporter=hidden)
