@@ -121,7 +121,8 @@ def fill(articles: int) -> None:
 def sizes() -> str:
     from articles.models import Article, Issue, Reporter
 
-    return f"{Article.objects.count():,} articles, {Issue.objects.count():,} issues, {Reporter.objects.count():,} reporters"
+    articles, issues, reporters = Article.objects.count(), Issue.objects.count(), Reporter.objects.count()
+    return f"{articles:,} articles, {issues:,} issues, {reporters:,} reporters"
 
 
 def time_requests(client, cases: list[tuple[str, str]], repeat: int) -> None:
@@ -134,7 +135,7 @@ def time_requests(client, cases: list[tuple[str, str]], repeat: int) -> None:
             client.get(url)
             timings.append((time.perf_counter() - started) * 1000)
         timings.sort()
-        p95 = timings[min(len(timings) - 1, int(round(0.95 * (len(timings) - 1))))]
+        p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
         print(
             f"{label:<34} {statistics.median(timings):8.1f} {p95:8.1f} {timings[-1]:8.1f}  {response.status_code}",
             flush=True,

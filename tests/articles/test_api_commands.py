@@ -56,7 +56,7 @@ def two_years():
 
 
 def test_export_archive_jsonl_to_a_file_with_filters(tmp_path, two_years):
-    old, new, hidden = two_years
+    new = two_years[1]
     target = tmp_path / "out.jsonl"
     err = io.StringIO()
     call_command(
