@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import renderers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.generics import get_object_or_404
 from rest_framework.throttling import ScopedRateThrottle
 
 from . import selectors
@@ -228,15 +229,13 @@ class ReporterViewSet(ListDetailViewSet):
     @action(detail=True, url_path="articles")
     def articles(self, request, pk=None):
         query_params_check(request=request, filterset_class=ArticleFilter)
-        reporter = self.get_object()
-        articles = ArticleFilter(
-            request.query_params,
-            queryset=selectors.reporter_articles(reporter=reporter, user=request.user),
-            request=request,
-        )
+        # the reporter unfiltered: the query parameters are the articles' filters and orderings
+        reporter = get_object_or_404(self.get_queryset(), pk=pk)
+        queryset = selectors.reporter_articles(reporter=reporter, user=request.user)
+        articles = ArticleFilter(request.query_params, queryset=queryset, request=request)
         if not articles.is_valid():
             raise ValidationError(articles.errors)
-        page = self.paginate_queryset(articles.qs)
+        page = self.paginate_queryset(IndexedOrdering().filter_queryset(request, articles.qs, ArticleViewSet))
         data = ArticleListSerializer(page, many=True, context=self.get_serializer_context()).data
         return self.get_paginated_response(data)
 

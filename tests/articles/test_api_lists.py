@@ -189,6 +189,9 @@ def test_reporter_detail_counts_by_role_and_year(anon_client, editor_client, dat
     articles = anon_client.get(detail["articles_url"] + "?page_size=2").json()
     assert articles["count"] == 5 and [r["id"] for r in articles["results"]] == [a.pk for a in dated["order"][:2]]
     assert _ids(anon_client.get(f"/api/reporters/{busy}/articles/?year=2023")) == [a.pk for a in dated["order"][3:5]]
+    oldest_first = _ids(anon_client.get(f"/api/reporters/{busy}/articles/?ordering=id"))
+    assert oldest_first == sorted(a.pk for a in dated["order"][:5])
+    assert anon_client.get("/api/reporters/abc/articles/").status_code == 404
 
 
 def test_a_reporter_of_hidden_articles_only_is_404_for_readers(
