@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from simple_history.signals import pre_create_historical_record
 
 from .locks import issue_owned_lock, issue_rows_lock
-from .models import Article, ArticleCredit, ChangeSet, ChangeSetKind, Page, Photo
+from .models import Article, ArticleCredit, ChangeSet, ChangeSetKind, Issue, Page, Photo
 from .services import article_refresh_search_document, history_baseline
 
 #: Restore order: articles before the credits and photos that point at them.
@@ -182,6 +182,8 @@ def change_set_revert(*, change_set: ChangeSet, user: AbstractBaseUser | None) -
                 obj.version = (current.version if current is not None else before.version) + 1
             if model is Article:
                 obj.edited_by, obj.edited_at = recorder.user, now
+                # history does not keep the issue's date copied on the article
+                obj.publication_date = Issue.objects.values_list("publication_date", flat=True).get(pk=obj.issue_id)
             recorder._mark(obj, "reverted")
             obj.save()
             if current is None and hasattr(before, "created_at"):  # auto_now_add stamped it anew

@@ -181,6 +181,7 @@ def article_split(
         body=body_join(second_paragraphs),
         kind=current.kind,
         status=current.status,
+        publication_date=current.publication_date,
         source_spans=sorted(second_spans, key=lambda s: (span_page(s, page.index), s[1])),
     )
     _save_article(recorder, created, reason="split")
@@ -414,6 +415,7 @@ def article_create_from_text(
         order=order,
         headline=" ".join(text_normalise_line_ends(headline).split()),
         body=build_body([page.raw_text], lines),
+        publication_date=page.issue.publication_date,
         source_spans=[[BODY, line.start, line.end] for line in lines],
     )
     _save_article(recorder, created, reason="created from text")

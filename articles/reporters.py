@@ -21,6 +21,7 @@ from django.db.models import F, Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from .counters import reporters_mark
 from .locks import issue_rows_lock
 from .models import Article, ArticleCredit, Photo, Reporter, ReporterAlias, ReporterMerge, Role
 from .services import (
@@ -187,6 +188,7 @@ def reporter_change_role(*, reporter: Reporter, from_role: str, to_role: str, us
         credits, to_reporter_id=current.pk, to_role=to_role, user=user, reason=f"role {from_role} → {to_role}"
     )
     _refresh_search_documents(c.article_id for c in credits)
+    reporters_mark(reporter_ids=[current.pk])  # bulk updates send no signals
     return len(moved) + len(collapsed)
 
 
@@ -243,6 +245,7 @@ def reporter_merge(
     merge.save()
     _save_reporter(kept_row, user=user, reason=reason)
     _refresh_search_documents(c.article_id for c in credits)
+    reporters_mark(reporter_ids=[kept_row.pk])  # bulk updates send no signals
     kept.refresh_from_db()
     return merge
 
@@ -312,4 +315,5 @@ def reporter_merge_revert(*, merge: ReporterMerge, user: AbstractBaseUser | None
     merge.reverted_at, merge.reverted_by = timezone.now(), _editor(user)
     merge.save(update_fields=["reverted_at", "reverted_by"])
     _refresh_search_documents([*moved_articles, *collapsed_articles])
+    reporters_mark(reporter_ids=[kept.pk, other.pk])  # bulk updates send no signals
     return Reporter.objects.get(pk=other.pk)

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import Article, ArticleCredit, Issue, Page, Photo, Reporter
-from .selectors import can_see_unpublished, reporter_roles
+from .selectors import can_see_unpublished, reporter_roles, reporter_years
 
 EXCERPT_CHARS = 120
 
@@ -64,7 +64,7 @@ class PhotoSerializer(serializers.ModelSerializer):
 
 class ArticleListSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="article-detail")
-    date = serializers.DateField(source="issue.publication_date", read_only=True, allow_null=True)  # undated issues
+    date = serializers.DateField(source="publication_date", read_only=True, allow_null=True)  # undated issues
     paper = serializers.CharField(source="issue.paper", read_only=True)
     page = PageRefSerializer(read_only=True)
     reporters = CreditSerializer(source="credits", many=True, read_only=True)
@@ -182,8 +182,9 @@ class PageDetailSerializer(EditorOnlyFieldsMixin, PageListSerializer):
 
 class ReporterListSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="reporter-detail")
-    article_count = serializers.IntegerField(read_only=True)
-    photo_count = serializers.IntegerField(read_only=True)
+    # the stored counters the user may see (public ones for readers): ``selectors.reporter_list``
+    article_count = serializers.IntegerField(source="shown_articles", read_only=True)
+    photo_count = serializers.IntegerField(source="shown_photos", read_only=True)
 
     class Meta:
         model = Reporter
@@ -191,11 +192,17 @@ class ReporterListSerializer(serializers.ModelSerializer):
 
 
 class ReporterDetailSerializer(ReporterListSerializer):
-    roles = serializers.SerializerMethodField()
+    roles = serializers.SerializerMethodField(help_text="Credits by role (记者, 通讯员, 作者, 摄影).")
+    years = serializers.SerializerMethodField(help_text="Articles by year of publication, newest first.")
+    articles_url = serializers.HyperlinkedIdentityField(view_name="reporter-articles")
 
     class Meta(ReporterListSerializer.Meta):
-        fields = [*ReporterListSerializer.Meta.fields, "roles"]
+        fields = [*ReporterListSerializer.Meta.fields, "roles", "years", "articles_url"]
 
     @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
     def get_roles(self, reporter: Reporter) -> dict[str, int]:
         return reporter_roles(reporter=reporter, user=self.context["request"].user)
+
+    @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
+    def get_years(self, reporter: Reporter) -> dict[str, int]:
+        return reporter_years(reporter=reporter, user=self.context["request"].user)

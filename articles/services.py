@@ -409,6 +409,8 @@ def issue_update(
     stored._change_reason = change_reason or "edited"
     stored._history_user = _editor(user)
     stored.save()
+    # the articles' copy of the date (their order and date filters read it) follows the issue's
+    Article.objects.filter(issue=stored).update(publication_date=stored.publication_date)
     issue.refresh_from_db()
     return issue
 

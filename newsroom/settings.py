@@ -288,6 +288,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.rate("NEWSROOM_ANON_RATE", "120/minute"),
         "user": env.rate("NEWSROOM_USER_RATE", "1200/minute"),
+        # /api/articles/export/, per client, on top of the anon/user rates
+        "export": env.rate("NEWSROOM_EXPORT_RATE", "10/hour"),
     },
     "NUM_PROXIES": NEWSROOM_TRUSTED_PROXIES,
 }
@@ -352,3 +354,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": NEWSROOM_CELERY_VISIBIL
 #: seconds `import_issue --queue` waits for the broker before it gives up with a clear error.
 NEWSROOM_CELERY_CONNECT_TIMEOUT = env.number("NEWSROOM_CELERY_CONNECT_TIMEOUT", 3.0)
 CELERY_BROKER_CONNECTION_TIMEOUT = NEWSROOM_CELERY_CONNECT_TIMEOUT
+#: lists count their matches exactly up to this many rows, then report a lower bound (count_is_exact false).
+NEWSROOM_COUNT_CAP = env.integer("NEWSROOM_COUNT_CAP", 1_000, minimum=1)
+#: facets are exact up to this many matches, else counted over the newest this many (facets.exact false).
+NEWSROOM_FACET_CAP = env.integer("NEWSROOM_FACET_CAP", 1_000, minimum=1)
+#: how many papers, sections, kinds and reporters a facet lists.
+NEWSROOM_FACET_TOP = env.integer("NEWSROOM_FACET_TOP", 10, minimum=1)
+#: the most rows one export request gives a reader who is not an editor.
+NEWSROOM_EXPORT_MAX_ROWS = env.integer("NEWSROOM_EXPORT_MAX_ROWS", 10_000, minimum=1)

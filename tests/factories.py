@@ -64,6 +64,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     subheadline = ""
     kind = "news"
     status = ArticleStatus.PUBLISHED
+    publication_date = factory.LazyAttribute(lambda a: a.issue.publication_date)  # as every writer keeps it
     fingerprint = factory.LazyAttribute(lambda a: text_fingerprint(a.body))
     search_document = factory.LazyAttribute(
         lambda a: build_search_document(headline=a.headline, kicker=a.kicker, subheadline=a.subheadline, body=a.body)

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 
+from articles.counters import reporter_counts_add, reporters_mark, reporters_of_articles
 from articles.models import Article, ArticleCredit, ArticleStatus, Issue, Page, Photo, Reporter
 from articles.reporters import reporters_by_names
 from articles.services import EDITABLE_PAGE_FIELDS
@@ -104,6 +105,7 @@ _REWRITTEN_ARTICLE_FIELDS = (
     "body",
     "kind",
     "duplicate_of",
+    "publication_date",
     "fingerprint",
     "search_tokens",
     "search_document",
@@ -117,6 +119,8 @@ class _Written:
     """What ``_write_pages_content`` wrote: the article at every place of the draft."""
 
     by_place: dict[Place, Article]
+    created_articles: list[Article] = field(default_factory=list)
+    created_photos: list[Photo] = field(default_factory=list)
 
 
 def _write_pages_content(
@@ -171,6 +175,7 @@ def _write_pages_content(
                 "body": article_draft.body,
                 "kind": article_draft.kind,
                 "duplicate_of": None,
+                "publication_date": issue.publication_date,
                 "fingerprint": article_draft.fingerprint,
                 "search_tokens": article_draft.search_tokens,
                 "search_document": article_draft.search_document,
@@ -247,7 +252,7 @@ def _write_pages_content(
     )
     _update_changed(Article, updated, _REWRITTEN_ARTICLE_FIELDS)
     _update_changed(Photo, updated_photos, _REWRITTEN_PHOTO_FIELDS)
-    return _Written(by_place=by_place)
+    return _Written(by_place=by_place, created_articles=created, created_photos=photos)
 
 
 def _credits_to_write(
@@ -375,7 +380,10 @@ def _import_new(draft: IssueDraft) -> IssueImportResult:
     counts["issues"] += 1
     pages = {p.index: Page(issue=issue, index=p.index, **_page_fields(p)) for p in draft.pages}
     counts["pages"] += len(pages)
-    _write_pages_content(issue, draft, pages, counts, new_pages=list(pages.values()))
+    written = _write_pages_content(issue, draft, pages, counts, new_pages=list(pages.values()))
+    reporter_counts_add(
+        article_ids=[a.pk for a in written.created_articles], photo_ids=[p.pk for p in written.created_photos]
+    )
     return IssueImportResult(issue=issue, result=EventResult.IMPORTED, counts=counts)
 
 
@@ -399,6 +407,8 @@ def _reimport(issue: Issue, draft: IssueDraft) -> IssueImportResult:
         issue.edition = draft.edition or issue.edition
     issue.encoding = draft.encoding
     issue.save(update_fields=["paper", "publication_date", "edition", "encoding"])
+    # the editors' articles, left as they are otherwise, still take the issue's date
+    Article.objects.filter(issue=issue).update(publication_date=issue.publication_date)
 
     stored = list(
         Article.objects.select_for_update(of=("self",)).filter(issue=issue).select_related("page").order_by("pk")
@@ -413,6 +423,9 @@ def _reimport(issue: Issue, draft: IssueDraft) -> IssueImportResult:
         .values_list("duplicate_of_id", flat=True)
     )
     match = reimport_match(draft=draft, articles=stored, photos=stored_photos, copy_targets=copy_targets)
+    # the counters of everyone credited before and after are recounted at commit (bulk writes send no signals)
+    counted = reporters_of_articles(article_ids=[a.pk for a in stored])
+    counted |= {p.photographer_id for p in stored_photos}
     gone_ids = {a.pk for a in match.gone}
     Photo.objects.filter(pk__in=[p.pk for p in match.gone_photos]).delete()
     Article.objects.filter(pk__in=gone_ids).delete()
@@ -445,6 +458,7 @@ def _reimport(issue: Issue, draft: IssueDraft) -> IssueImportResult:
     keep_pages |= {p.page.index for p in stored_photos if p.edited_at is not None}
     Page.objects.filter(issue=issue).exclude(index__in=keep_pages).delete()
     owned = [a for a in stored if a.is_touched]
+    reporters_mark(reporter_ids=counted | reporters_of_articles(article_ids=[a.pk for a in written.by_place.values()]))
     return IssueImportResult(
         issue=issue,
         result=EventResult.REIMPORTED,
@@ -493,7 +507,12 @@ def issue_purge(*, issue: Issue, chunk_size: int = 500, run: ImportRun | None = 
                 if not ids:
                     break
                 if model is Article:
-                    Article.objects.filter(duplicate_of_id__in=ids).update(duplicate_of=None)
+                    # copies elsewhere become first copies (public): their reporters are recounted too
+                    copies = Article.objects.filter(duplicate_of_id__in=ids)
+                    reporters_mark(
+                        reporter_ids=reporters_of_articles(article_ids=list(copies.values_list("pk", flat=True)))
+                    )
+                    copies.update(duplicate_of=None)
                 model.objects.filter(pk__in=ids).delete()
                 counts[key] += len(ids)
     sha = issue.sha256
