@@ -5,9 +5,11 @@ from __future__ import annotations
 import django_filters as filters
 from django import forms
 from django.db.models import Q, QuerySet
+from rest_framework.exceptions import ValidationError
 
 from .models import Article, ArticleKind, ArticleStatus, Issue, Page, Photo, Reporter, Role
-from .search import query_terms
+from .search import SearchQueryError, parse_query
+from .search.service import filter_keyword, search_articles, search_newest, search_order
 
 
 class IntegerFilter(filters.NumberFilter):
@@ -30,9 +32,12 @@ def _reporter_q(value: str, prefix: str) -> Q:
 class ArticleFilter(filters.FilterSet):
     q = filters.CharFilter(
         method="filter_q",
-        label="Search headline, kicker, subheadline, body, captions and reporter names (substring; words separated "
-        'by spaces must all occur; "quoted phrases" as written)',
+        label="Search headline, kicker, subheadline, body, captions and reporter names: exact substrings after NFKC "
+        'without white space; words separated by spaces must all occur, "quoted phrases" as written; a word needs a '
+        "letter, Chinese character or digit; at most 20 words, 200 characters. Ranked (headline, whole word, hits, "
+        "newest) unless `ordering` is given; `ordering=newest` for newest first",
     )
+    keyword = filters.CharFilter(method="filter_keyword", label="One of the article's jieba.analyse keywords")
     date = filters.DateFilter(field_name="issue__publication_date", label="Publication date (YYYY-MM-DD)")
     date_from = filters.DateFilter(
         field_name="issue__publication_date", lookup_expr="gte", label="Published on or after"
@@ -61,8 +66,25 @@ class ArticleFilter(filters.FilterSet):
         fields = []
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        for term in query_terms(value):
-            queryset = queryset.filter(search_document__contains=term)
+        try:
+            self.search_query = parse_query(value)
+        except SearchQueryError as error:
+            raise ValidationError({"q": [str(error)]}) from error
+        return search_articles(queryset=queryset, query=self.search_query)
+
+    def filter_keyword(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return filter_keyword(queryset=queryset, keyword=value)
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        """After every filter: a search is ranked unless an ``ordering`` is asked for (``newest``: newest first),
+        so the ranked candidates are those of the whole filtered result."""
+        queryset = super().filter_queryset(queryset)
+        query = getattr(self, "search_query", None)
+        ordering = self.data.get("ordering")
+        if ordering == "newest":
+            return search_newest(queryset=queryset)
+        if query is not None and not ordering:
+            return search_order(queryset=queryset, query=query)
         return queryset
 
     def filter_reporter(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -269,6 +269,12 @@ class Article(models.Model):
         blank=True,
         help_text=_("jieba words of headline and body, space-separated: whole-word ranking and keywords."),
     )
+    keywords = models.CharField(
+        _("keywords"),
+        max_length=500,
+        blank=True,
+        help_text=_("jieba.analyse keywords of the article, space-separated, the most telling first."),
+    )
 
     # Editor ownership: a re-import never re-segments an article an editor has touched or verified.
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -294,7 +300,7 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords(
-        bases=[ChangeSetHistory], excluded_fields=["search_document", "search_tokens", "updated_at"]
+        bases=[ChangeSetHistory], excluded_fields=["search_document", "search_tokens", "keywords", "updated_at"]
     )
     objects = PublishedArticleQuerySet.as_manager()
 
