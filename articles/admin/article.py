@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from .. import services
 from ..models import Article, ArticleStatus, Photo
-from ..search import SearchQueryError, parse_query
+from ..search import MAX_QUERY_CHARS, MAX_TERMS, SearchQueryError, parse_query
 from ..search.service import search_articles
 from .base import ServiceHistoryAdmin, VersionCheckedForm, _link, admin_change_reason, changed_against_stored
 from .credit import ArticleCreditInline, CreditInlinesThroughServices, credit_history_links
@@ -121,8 +121,12 @@ class ArticleAdmin(CreditInlinesThroughServices, PhotoInlinesThroughServices, Se
             return queryset, False
         try:
             query = parse_query(search_term)
-        except SearchQueryError as error:
-            messages.error(request, str(error))
+        except SearchQueryError:
+            messages.error(
+                request,
+                _("A search may have at most %(terms)s words or phrases and %(chars)s characters.")
+                % {"terms": MAX_TERMS, "chars": MAX_QUERY_CHARS},
+            )
             return queryset.none(), False
         return search_articles(queryset=queryset, query=query), False
 

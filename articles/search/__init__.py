@@ -5,6 +5,8 @@ database answers (``postgres``: a tsvector of grams with a GIN index; ``sqlite``
 """
 
 from importer.parsing.searchtext import (
+    MAX_QUERY_CHARS,
+    MAX_TERMS,
     SearchQuery,
     SearchQueryError,
     build_search_document,
@@ -14,6 +16,8 @@ from importer.parsing.searchtext import (
 )
 
 __all__ = [
+    "MAX_QUERY_CHARS",
+    "MAX_TERMS",
     "SearchQuery",
     "SearchQueryError",
     "build_search_document",

@@ -41,12 +41,17 @@ $$;
 #: The grams of one row as the trigger computes them (``search_reindex`` runs it over id ranges).
 GRAMS_EXPRESSION = "newsroom_search_grams(search_document) || newsroom_keyword_lexemes(keywords)"
 
+INDEX = "article_search_grams"
+CREATE_INDEX = f"CREATE INDEX IF NOT EXISTS {INDEX} ON articles_article USING gin (search_grams)"
+#: Filling the column of many rows and building the index once is about twice as fast as updating it row by row.
+DROP_INDEX = f"DROP INDEX IF EXISTS {INDEX}"
+
 INSTALL = [
     GRAMS_FUNCTION,
     "ALTER TABLE articles_article ADD COLUMN search_grams tsvector",
     "CREATE TRIGGER articles_article_search_grams BEFORE INSERT OR UPDATE OF search_document, keywords "
     "ON articles_article FOR EACH ROW EXECUTE FUNCTION newsroom_article_search_grams()",
-    "CREATE INDEX article_search_grams ON articles_article USING gin (search_grams)",
+    CREATE_INDEX,
 ]
 
 UNINSTALL = [

@@ -20,6 +20,32 @@ from ..models import Article, ArticleCredit, Photo
 from . import postgres, sqlite
 
 
+def _index_exists() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [postgres.INDEX])
+        return cursor.fetchone()[0]
+
+
+def search_index_drop() -> bool:
+    """PostgreSQL: drop the GIN index before rebuilding many rows (searches scan meanwhile); False elsewhere."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(postgres.DROP_INDEX)
+    return True
+
+
+def search_index_build() -> bool:
+    """PostgreSQL: build the GIN index if it is missing (after ``search_index_drop``); whether it was built."""
+    if connection.vendor != "postgresql" or _index_exists():
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '256MB'")
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # inside a transaction, checks pending would refuse it
+        cursor.execute(postgres.CREATE_INDEX)
+    return True
+
+
 def _write(rows: list[tuple[int, str, str, str]]) -> None:
     """Set (id, search_document, search_tokens, keywords) of the given rows in one statement."""
     if not rows:

@@ -16,12 +16,16 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from articles.models import Article
-from articles.search.reindex import search_reindex_range
+from articles.search.reindex import search_index_build, search_index_drop, search_reindex_range
 
 MESSAGE_DONE = "Search index rebuilt: {count} articles in {chunks} chunks (ids up to {last_id})."
 MESSAGE_RESUMED = "Resuming after article id {last_id} (checkpoint {path})."
 MESSAGE_NOTHING = "No articles after id {last_id}: nothing to do."
 MESSAGE_BAD_CHECKPOINT = "Checkpoint {path} is not one this command wrote: {error}"
+MESSAGE_INDEX_DROPPED = "Over {count} articles: the GIN index is dropped now and built once at the end."
+MESSAGE_INDEX_BUILT = "GIN index built."
+#: From this many articles on, PostgreSQL's index is built once at the end rather than updated row by row.
+BUILD_INDEX_ABOVE = 50_000
 
 
 def _default_checkpoint() -> Path:
@@ -57,6 +61,9 @@ class Command(BaseCommand):
             self.stdout.write(MESSAGE_NOTHING.format(last_id=last_id))
             return
         path.parent.mkdir(parents=True, exist_ok=True)
+        rebuild = total > BUILD_INDEX_ABOVE and search_index_drop()
+        if rebuild:
+            self.stdout.write(MESSAGE_INDEX_DROPPED.format(count=BUILD_INDEX_ABOVE))
         count = chunks = 0
         with tqdm(total=total, unit="article", disable=options["no_progress"], file=self.stderr) as progress:
             while True:
@@ -69,5 +76,7 @@ class Command(BaseCommand):
                 last_id, count, chunks = ids[-1], count + done, chunks + 1
                 path.write_text(json.dumps({"last_id": last_id}))
                 progress.update(done)
+        if search_index_build():  # also after a resumed run whose first part dropped it
+            self.stdout.write(MESSAGE_INDEX_BUILT)
         path.unlink(missing_ok=True)  # finished: a later --resume starts from the beginning
         self.stdout.write(MESSAGE_DONE.format(count=count, chunks=chunks, last_id=last_id))
