@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 #: Matches ranked per query (the newest by id); the rest follow newest first.
-RANK_CANDIDATES = 2000
+RANK_CANDIDATES = 1000
 #: Totals are exact up to this many matches, then reported as "at least".
 TOTAL_CAP = 10_000
 #: Newest first: the order of ties and of ``ordering=newest``.
