@@ -11,8 +11,10 @@ class ArticlesConfig(AppConfig):
         """jieba asks the word dictionary before it tokenises; registering it reads nothing (no query before
         migrations), the first tokenisation loads the words (see ``articles.dictionary``). The change-set
         signal marks history rows with the workbench operation they belong to (``articles.changesets``); saves and
-        deletes of articles, credits and photos mark their reporters' stored counters (``articles.counters``)."""
-        from django.db.models.signals import post_delete, post_init, post_save
+        deletes of articles, credits and photos mark their reporters' stored counters (``articles.counters``);
+        SQLite connections get the functions its search triggers call."""
+        from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_delete, post_init, post_migrate, post_save
 
         from importer.parsing.tokens import set_dictionary_provider
 
@@ -22,6 +24,7 @@ class ArticlesConfig(AppConfig):
         )
         from .dictionary import dictionary_provider
         from .models import Article, ArticleCredit, Photo
+        from .search import sqlite
 
         set_dictionary_provider(dictionary_provider)
         post_save.connect(counters.on_article_saved, sender=Article, dispatch_uid="counters-article-saved")
@@ -31,3 +34,6 @@ class ArticlesConfig(AppConfig):
             signal.connect(counters.on_photo_changed, sender=Photo, dispatch_uid=f"counters-photo-{name}")
         post_init.connect(counters.on_credit_loaded, sender=ArticleCredit, dispatch_uid="counters-credit-loaded")
         post_init.connect(counters.on_photo_loaded, sender=Photo, dispatch_uid="counters-photo-loaded")
+        # SQLite's search index is kept by triggers that call Python functions (``articles.search.sqlite``)
+        connection_created.connect(sqlite.register_functions, dispatch_uid="articles.search.sqlite")
+        post_migrate.connect(sqlite.ensure_triggers, sender=self, dispatch_uid="articles.search.triggers")

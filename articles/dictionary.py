@@ -28,11 +28,12 @@ from django.db import DatabaseError, transaction
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext
 
-from importer.parsing.tokens import DictionaryEntry, article_search_tokens, use_dictionary
+from importer.parsing.tokens import DictionaryEntry, article_search_tokens, keywords_from_tokens, use_dictionary
 
 from .locks import issue_rows_lock
 from .models import Article, DictionaryWord
-from .search import normalise_for_search
+from .search import SearchQuery, normalise_for_search
+from .search.service import search_articles
 from .services import ConcurrentEditError, history_baseline
 
 logger = logging.getLogger(__name__)
@@ -162,8 +163,9 @@ def articles_retokenise(*, words: list[str]) -> DictionaryChange:
         return change
     condition = Q()
     for term in terms:
-        condition |= Q(search_document__contains=term)
-    # one scan finds the candidates and their issues: ids only, a few bytes per article even at a million
+        matching = search_articles(queryset=Article.objects.all(), query=SearchQuery(text=term, terms=(term,)))
+        condition |= Q(pk__in=matching.values("pk"))
+    # the search index finds the candidates and their issues: ids only, a few bytes per article even at a million
     found = list(Article.objects.filter(condition).order_by("pk").values_list("pk", "issue_id"))
     issue_rows_lock(issue_ids={issue_id for _, issue_id in found})
     ids = [pk for pk, _ in found]
@@ -173,7 +175,7 @@ def articles_retokenise(*, words: list[str]) -> DictionaryChange:
             Article.objects.select_for_update(no_key=True, of=("self",))
             .filter(pk__in=ids[start : start + CHUNK_SIZE])
             .order_by("pk")
-            .only("pk", "issue_id", "headline", "kicker", "subheadline", "body", "search_tokens")
+            .only("pk", "issue_id", "headline", "kicker", "subheadline", "body", "search_tokens", "keywords")
         )
         changed = []
         for article in rows:
@@ -181,11 +183,11 @@ def articles_retokenise(*, words: list[str]) -> DictionaryChange:
                 kicker=article.kicker, headline=article.headline, subheadline=article.subheadline, body=article.body
             )
             if tokens != article.search_tokens:
-                article.search_tokens = tokens
+                article.search_tokens, article.keywords = tokens, keywords_from_tokens(tokens.split())
                 changed.append(article)
                 change.articles.append(RetokenisedArticle(id=article.pk, headline=str(article)))
         if changed:
-            Article.objects.bulk_update(changed, ["search_tokens"], batch_size=CHUNK_SIZE)
+            Article.objects.bulk_update(changed, ["search_tokens", "keywords"], batch_size=CHUNK_SIZE)
     return change
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import django_filters as filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from rest_framework.filters import OrderingFilter
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from rest_framework.exceptions import ValidationError
 
 from .models import Article, ArticleCredit, ArticleKind, ArticleStatus, Issue, Page, Photo, Reporter, Role
-from .search import query_terms
+from .search import SearchQueryError, parse_query
+from .search.service import filter_keyword, search_articles, search_newest, search_order
 
 
 class IntegerFilter(filters.NumberFilter):
@@ -31,9 +32,12 @@ def _reporter_q(value: str, prefix: str) -> Q:
 class ArticleFilter(filters.FilterSet):
     q = filters.CharFilter(
         method="filter_q",
-        label="Search headline, kicker, subheadline, body, captions and reporter names (substring; words separated "
-        'by spaces must all occur; "quoted phrases" as written)',
+        label="Search headline, kicker, subheadline, body, captions and reporter names: exact substrings after NFKC "
+        'without white space; words separated by spaces must all occur, "quoted phrases" as written; a word needs a '
+        "letter, Chinese character or digit; at most 20 words, 200 characters. Ranked (headline, whole word, hits, "
+        "newest) unless `ordering` is given; `ordering=newest` for newest first",
     )
+    keyword = filters.CharFilter(method="filter_keyword", label="One of the article's jieba.analyse keywords")
     # the article's own copy of its issue's date: the date index serves these without a join
     date = filters.DateFilter(field_name="publication_date", label="Publication date (YYYY-MM-DD)")
     date_from = filters.DateFilter(field_name="publication_date", lookup_expr="gte", label="Published on or after")
@@ -62,8 +66,25 @@ class ArticleFilter(filters.FilterSet):
         fields = []
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        for term in query_terms(value):
-            queryset = queryset.filter(search_document__contains=term)
+        try:
+            self.search_query = parse_query(value)
+        except SearchQueryError as error:
+            raise ValidationError({"q": [str(error)]}) from error
+        return search_articles(queryset=queryset, query=self.search_query)
+
+    def filter_keyword(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return filter_keyword(queryset=queryset, keyword=value)
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        """After every filter: a search is ranked unless an ``ordering`` is asked for (``newest``: newest first),
+        so the ranked candidates are those of the whole filtered result."""
+        queryset = super().filter_queryset(queryset)
+        query = getattr(self, "search_query", None)
+        ordering = self.data.get("ordering")
+        if ordering == "newest":
+            return search_newest(queryset=queryset)
+        if query is not None and not ordering:
+            return search_order(queryset=queryset, query=query)
         return queryset
 
     def filter_month(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
@@ -146,19 +167,3 @@ class ReporterFilter(filters.FilterSet):
         if value == Role.PHOTOGRAPHER:
             return queryset.filter(credited | Q(shown_photos__gt=0))
         return queryset.filter(credited)
-
-
-class UndatedLastOrderingFilter(OrderingFilter):
-    """``?ordering=`` with undated rows last either way, on SQLite as on PostgreSQL (which, left alone, puts NULL
-    last ascending and first descending, where SQLite does the opposite)."""
-
-    def filter_queryset(self, request, queryset, view):
-        ordering = self.get_ordering(request, queryset, view)
-        if not ordering:
-            return queryset
-        return queryset.order_by(
-            *(
-                F(name[1:]).desc(nulls_last=True) if name.startswith("-") else F(name).asc(nulls_last=True)
-                for name in ordering
-            )
-        )

@@ -308,6 +308,12 @@ class Article(models.Model):
         blank=True,
         help_text=_("jieba words of headline and body, space-separated: whole-word ranking and keywords."),
     )
+    keywords = models.CharField(
+        _("keywords"),
+        max_length=500,
+        blank=True,
+        help_text=_("jieba.analyse keywords of the article, space-separated, the most telling first."),
+    )
 
     # Editor ownership: a re-import never re-segments an article an editor has touched or verified.
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -334,7 +340,7 @@ class Article(models.Model):
 
     history = HistoricalRecords(
         bases=[ChangeSetHistory],
-        excluded_fields=["search_document", "search_tokens", "updated_at", "publication_date"],
+        excluded_fields=["search_document", "search_tokens", "keywords", "updated_at", "publication_date"],
     )
     objects = PublishedArticleQuerySet.as_manager()
 

@@ -6,6 +6,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import Article, ArticleCredit, Issue, Page, Photo, Reporter
+from .search import SearchQueryError, parse_query
+from .search.service import article_search_snippet
 from .selectors import can_see_unpublished, reporter_roles, reporter_years
 
 EXCERPT_CHARS = 120
@@ -69,6 +71,9 @@ class ArticleListSerializer(serializers.ModelSerializer):
     page = PageRefSerializer(read_only=True)
     reporters = CreditSerializer(source="credits", many=True, read_only=True)
     excerpt = serializers.SerializerMethodField()
+    snippet = serializers.SerializerMethodField(
+        help_text="With `q`: where it matched, as HTML (text escaped, matches in <mark>); null without `q`."
+    )
     photo_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -88,6 +93,7 @@ class ArticleListSerializer(serializers.ModelSerializer):
             "status",
             "reporters",
             "excerpt",
+            "snippet",
             "photo_count",
             "duplicate_of",
         ]
@@ -96,10 +102,24 @@ class ArticleListSerializer(serializers.ModelSerializer):
         first = article.body.split("\n\n", 1)[0]
         return first if len(first) <= EXCERPT_CHARS else first[:EXCERPT_CHARS] + "…"
 
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_snippet(self, article: Article) -> str | None:
+        request = self.context.get("request")
+        if request is None or not request.query_params.get("q"):
+            return None
+        if "search_query" not in self.context:  # parsed once per response (the filter refused a bad one)
+            try:
+                self.context["search_query"] = parse_query(request.query_params["q"])
+            except SearchQueryError:
+                self.context["search_query"] = None
+        query = self.context["search_query"]
+        return article_search_snippet(article=article, query=query) if query is not None else None
+
 
 class ArticleDetailSerializer(ArticleListSerializer):
     photos = PhotoSerializer(many=True, read_only=True)
     paragraphs = serializers.SerializerMethodField()
+    keywords = serializers.SerializerMethodField(help_text="jieba.analyse keywords, the most telling first.")
     verified = serializers.SerializerMethodField()
 
     class Meta(ArticleListSerializer.Meta):
@@ -107,11 +127,16 @@ class ArticleDetailSerializer(ArticleListSerializer):
             *ArticleListSerializer.Meta.fields,
             "body",
             "paragraphs",
+            "keywords",
             "photos",
             "verified",
             "version",
             "updated_at",
         ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_keywords(self, article: Article) -> list[str]:
+        return article.keywords.split()
 
     def get_paragraphs(self, article: Article) -> list[str]:
         return [p for p in article.body.split("\n\n") if p.strip()]

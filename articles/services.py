@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from importer.parsing.tokens import article_search_tokens
+from importer.parsing.tokens import article_search_tokens, keywords_from_tokens
 
 from .locks import issue_owned_lock, versioned_row_lock
 from .models import Article, ArticleCredit, ArticleStatus, Issue, Page, Photo, Reporter, ReporterAlias
@@ -149,14 +149,17 @@ def article_search_document(*, article: Article) -> str:
 
 
 def article_refresh_search_document(*, article: Article) -> Article:
-    """Recompute the search document and jieba words after an edit (no history row: both are derived)."""
+    """Recompute the search document, jieba words and keywords after an edit (no history row: all derived).
+
+    The database derives the search index from the document and keywords (``articles.search``)."""
     document = article_search_document(article=article)
     tokens = article_search_tokens(
         kicker=article.kicker, headline=article.headline, subheadline=article.subheadline, body=article.body
     )
-    if document != article.search_document or tokens != article.search_tokens:
-        Article.objects.filter(pk=article.pk).update(search_document=document, search_tokens=tokens)
-        article.search_document, article.search_tokens = document, tokens
+    keywords = keywords_from_tokens(tokens.split())
+    if (document, tokens, keywords) != (article.search_document, article.search_tokens, article.keywords):
+        Article.objects.filter(pk=article.pk).update(search_document=document, search_tokens=tokens, keywords=keywords)
+        article.search_document, article.search_tokens, article.keywords = document, tokens, keywords
     return article
 
 

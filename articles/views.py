@@ -89,8 +89,11 @@ class ArticleViewSet(ListDetailViewSet):
     filterset_class = ArticleFilter
     pagination_class = ArticlePagination
     cursor_allowed = True
+    # with q the default is the search's rank (articles.filters.ArticleFilter.filter_queryset); "newest" asks
+    # for the date order instead
     orderings = {
         "-date": selectors.ARTICLE_ORDER,
+        "newest": selectors.ARTICLE_ORDER,
         "-id": ("-id",),
         "id": ("id",),
     }

@@ -10,7 +10,8 @@ from django.utils.translation import ngettext
 
 from .. import services
 from ..models import Article, ArticleStatus, Photo
-from ..search import query_terms
+from ..search import MAX_QUERY_CHARS, MAX_TERMS, SearchQueryError, parse_query
+from ..search.service import search_articles
 from .base import ServiceHistoryAdmin, VersionCheckedForm, _link, admin_change_reason, changed_against_stored
 from .credit import ArticleCreditInline, CreditInlinesThroughServices, credit_history_links
 from .photo import ArticlePhotoInline, PhotoInlinesThroughServices
@@ -114,10 +115,20 @@ class ArticleAdmin(CreditInlinesThroughServices, PhotoInlinesThroughServices, Se
         return False
 
     def get_search_results(self, request, queryset, search_term):
-        """Search the normalised search document, so "宫卫 红" or a name split by a line break still matches."""
-        for term in query_terms(search_term):
-            queryset = queryset.filter(search_document__contains=term)
-        return queryset, False
+        """The API's search (``articles.search.service``), so "宫卫 红" or a name split by a line break still
+        matches; a search over the bounds finds nothing and says why (the changelist and the autocomplete)."""
+        if not search_term.strip():
+            return queryset, False
+        try:
+            query = parse_query(search_term)
+        except SearchQueryError:
+            messages.error(
+                request,
+                _("A search may have at most %(terms)s words or phrases and %(chars)s characters.")
+                % {"terms": MAX_TERMS, "chars": MAX_QUERY_CHARS},
+            )
+            return queryset.none(), False
+        return search_articles(queryset=queryset, query=query), False
 
     @admin.display(description=_("headline"), ordering="headline")
     def title(self, article: Article) -> str:

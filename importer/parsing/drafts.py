@@ -86,6 +86,8 @@ class ArticleDraft:
     search_tokens: str = ""
     #: normalised search text (headline … body, captions, reporters), filled with ``search_tokens``
     search_document: str = ""
+    #: jieba.analyse keywords, space-separated as stored, filled with ``search_tokens``
+    keywords: str = ""
 
     @cached_property
     def fingerprint(self) -> str:

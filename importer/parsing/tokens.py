@@ -22,7 +22,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from .drafts import IssueDraft
-from .searchtext import build_search_document
+from .searchtext import build_search_document, is_searchable
+
+#: Keywords kept per article.
+KEYWORDS_PER_ARTICLE = 8
 
 # jieba's add_word is not thread-safe against a running cut: changes and cuts take this lock (jieba holds
 # the GIL throughout, so serialising cuts costs a threaded web process nothing)
@@ -62,13 +65,14 @@ def _tokenizer():
 
 @cache
 def prepare_for_import() -> None:
-    """Load jieba, then freeze what the process holds out of the cyclic garbage collector.
+    """Load jieba and jieba.analyse's IDF table, then freeze what the process holds out of the cyclic collector.
 
     jieba's dictionary is some 350,000 objects that live as long as an import process: frozen, every
     full collection skips them (about 2 % of an import's time). Only import processes (the command and
     its workers) do this: a web process keeps its collector as it is.
     """
     _tokenizer()
+    _idf()
     gc.freeze()
 
 
@@ -158,12 +162,49 @@ def article_search_tokens(*, kicker: str | None, headline: str | None, subheadli
     return " ".join(tokenise_article(kicker=kicker, headline=headline, subheadline=subheadline, body=body))
 
 
+@cache
+def _idf() -> tuple[dict[str, float], float, frozenset[str]]:
+    """jieba.analyse's IDF table, its median and its stop words (importing jieba.analyse costs about 0.5 s
+    and 125 MB, so only processes that compute keywords pay it, once)."""
+    from jieba import analyse
+
+    tfidf = analyse.default_tfidf
+    return tfidf.idf_freq, tfidf.median_idf, frozenset(tfidf.stop_words)
+
+
+def keywords_from_tokens(tokens: Iterable[str], *, count: int = KEYWORDS_PER_ARTICLE) -> str:
+    """The article's keywords, space-separated, the most telling first: jieba.analyse's TF-IDF ranking
+    (``extract_tags``) over the words already cut for search, so the text is not cut a second time.
+
+    Words of one character, stop words and words without a letter are left out, and so are the parts of a
+    chosen word; ties go alphabetically, so the same text always gives the same keywords."""
+    idf, median, stop_words = _idf()
+    frequency: dict[str, int] = {}
+    for word in tokens:
+        if len(word) > 1 and word.lower() not in stop_words and any(map(is_searchable, word)):
+            frequency[word] = frequency.get(word, 0) + 1
+    scores = {word: hits * idf.get(word, median) for word, hits in frequency.items()}
+    chosen: list[str] = []
+    for word in sorted(scores, key=lambda word: (-scores[word], word)):
+        if len(chosen) == count:
+            break
+        if any(word in kept for kept in chosen):
+            continue  # a part of a word already chosen (search mode also yields 二十 of 二十大)
+        parts = [index for index, kept in enumerate(chosen) if kept in word]
+        if parts:  # the whole word replaces its parts, at the best one's place
+            chosen = [kept for index, kept in enumerate(chosen) if index not in parts[1:]]
+            chosen[parts[0]] = word
+        else:
+            chosen.append(word)
+    return " ".join(chosen)
+
+
 def index_draft(draft: IssueDraft) -> IssueDraft:
-    """Fill ``search_tokens`` and ``search_document`` of every article of a draft (import workers do this).
+    """Fill ``search_tokens``, ``keywords`` and ``search_document`` of every article of a draft (import workers).
 
     jieba is most of an import's work, so a text printed twice in an issue (a copy) is tokenised once.
     """
-    tokens_by_text: dict[tuple, str] = {}
+    tokens_by_text: dict[tuple, tuple[str, str]] = {}
     captions: dict[tuple[int, int], list[str]] = {}
     for page in draft.pages:
         for photo in page.photos:
@@ -174,10 +215,11 @@ def index_draft(draft: IssueDraft) -> IssueDraft:
             _ = article.fingerprint  # computed here, in the worker, and carried to the writer
             text = (article.kicker, article.headline, article.subheadline, article.body)
             if text not in tokens_by_text:
-                tokens_by_text[text] = article_search_tokens(
+                tokens = article_search_tokens(
                     kicker=article.kicker, headline=article.headline, subheadline=article.subheadline, body=article.body
                 )
-            article.search_tokens = tokens_by_text[text]
+                tokens_by_text[text] = (tokens, keywords_from_tokens(tokens.split()))
+            article.search_tokens, article.keywords = tokens_by_text[text]
             article.search_document = build_search_document(
                 headline=article.headline or "",
                 kicker=article.kicker or "",

@@ -109,6 +109,7 @@ _REWRITTEN_ARTICLE_FIELDS = (
     "fingerprint",
     "search_tokens",
     "search_document",
+    "keywords",
     "source_spans",
 )
 _REWRITTEN_PHOTO_FIELDS = ("page", "article", "order", "caption", "photographer", "source_spans")
@@ -179,6 +180,7 @@ def _write_pages_content(
                 "fingerprint": article_draft.fingerprint,
                 "search_tokens": article_draft.search_tokens,
                 "search_document": article_draft.search_document,
+                "keywords": article_draft.keywords,
                 "source_spans": spans.get(place, []),
             }
             if stored is None:

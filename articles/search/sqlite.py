@@ -1,0 +1,104 @@
+"""The SQLite index: an FTS5 table ``articles_search`` of the same grams, one row per article (rowid = id).
+
+Triggers fill it from ``search_document`` and ``keywords`` on every insert, update and delete, calling
+``newsroom_search_grams`` and ``newsroom_search_keywords``: Python functions registered on every connection
+(``register_functions``, from ``connection_created``). FTS5's own tokenizers do not fit (unicode61 keeps a run
+of Chinese characters as one token; trigram misses one- and two-character queries on SQLite 3.40), so each
+gram is written as an ASCII token, six hex digits per character, which unicode61 keeps as it is.
+
+Django rebuilds a SQLite table for some schema changes (copy, drop, rename), which drops its triggers: the
+``post_migrate`` handler (``ensure_triggers``) puts them back; the rows and ids are unchanged by a rebuild,
+so the index stays right.
+"""
+
+from __future__ import annotations
+
+from importer.parsing.searchtext import document_grams, term_grams
+
+TABLE = "articles_search"
+
+CREATE_TABLE = f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(grams, keywords, detail=column)"
+
+TRIGGERS = [
+    f"""CREATE TRIGGER IF NOT EXISTS articles_search_insert AFTER INSERT ON articles_article BEGIN
+        INSERT INTO {TABLE}(rowid, grams, keywords)
+        VALUES (new.id, newsroom_search_grams(new.search_document), newsroom_search_keywords(new.keywords));
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS articles_search_update AFTER UPDATE OF search_document, keywords
+    ON articles_article BEGIN
+        DELETE FROM {TABLE} WHERE rowid = old.id;
+        INSERT INTO {TABLE}(rowid, grams, keywords)
+        VALUES (new.id, newsroom_search_grams(new.search_document), newsroom_search_keywords(new.keywords));
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS articles_search_delete AFTER DELETE ON articles_article BEGIN
+        DELETE FROM {TABLE} WHERE rowid = old.id;
+    END""",
+]
+
+INSTALL = [CREATE_TABLE, *TRIGGERS]
+UNINSTALL = [
+    "DROP TRIGGER IF EXISTS articles_search_insert",
+    "DROP TRIGGER IF EXISTS articles_search_update",
+    "DROP TRIGGER IF EXISTS articles_search_delete",
+    f"DROP TABLE IF EXISTS {TABLE}",
+]
+
+#: Rebuild the rows of an id range (``search_reindex``).
+REINDEX = [
+    f"DELETE FROM {TABLE} WHERE rowid BETWEEN %s AND %s",
+    f"""INSERT INTO {TABLE}(rowid, grams, keywords)
+        SELECT id, newsroom_search_grams(search_document), newsroom_search_keywords(keywords)
+        FROM articles_article WHERE id BETWEEN %s AND %s""",
+]
+
+#: ``{table}``: the article table's alias; ``%s``: an FTS5 query from ``fts_query``.
+MATCH_SQL = "{table}.id IN (SELECT rowid FROM " + TABLE + " WHERE " + TABLE + " MATCH %s)"
+
+#: Rank of one term, as in ``postgres.RANK_TERM_SQL``.
+RANK_TERM_SQL = (
+    "(CASE WHEN instr(substr({table}.search_document, 1, instr({table}.search_document || char(10), char(10)) - 1),"
+    " %s) > 0 THEN 1000 ELSE 0 END"
+    " + CASE WHEN instr(' ' || lower({table}.search_tokens) || ' ', %s) > 0 THEN 100 ELSE 0 END"
+    " + min((length({table}.search_document) - length(replace({table}.search_document, %s, ''))) / %s, 99))"
+)
+
+
+def token(text: str) -> str:
+    """A gram or keyword as an ASCII token: six hex digits per character."""
+    return "".join(f"{ord(char):06x}" for char in text)
+
+
+def grams_text(document: str | None) -> str:
+    return " ".join(sorted(map(token, document_grams(document or ""))))
+
+
+def keywords_text(keywords: str | None) -> str:
+    return " ".join(map(token, (keywords or "").split()))
+
+
+def fts_query(*, terms: tuple[str, ...] = (), keywords: tuple[str, ...] = ()) -> str:
+    """An FTS5 query: every gram of every term in ``grams``, every keyword in ``keywords``."""
+    grams = dict.fromkeys(token(gram) for term in terms for gram in term_grams(term))
+    parts = [f'grams : "{gram}"' for gram in grams]
+    parts += [f'keywords : "{token(keyword)}"' for keyword in dict.fromkeys(keywords)]
+    return " AND ".join(parts)
+
+
+def register_functions(sender, connection, **kwargs) -> None:
+    """``connection_created`` receiver: the functions the triggers call, on every SQLite connection."""
+    if connection.vendor != "sqlite":
+        return
+    connection.connection.create_function("newsroom_search_grams", 1, grams_text, deterministic=True)
+    connection.connection.create_function("newsroom_search_keywords", 1, keywords_text, deterministic=True)
+
+
+def ensure_triggers(sender, using: str = "default", **kwargs) -> None:
+    """``post_migrate`` receiver: the index table and triggers exist (a table rebuild drops triggers)."""
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor != "sqlite" or TABLE not in connection.introspection.table_names():
+        return  # not migrated that far (the migration creates the table and its triggers)
+    with connection.cursor() as cursor:
+        for statement in TRIGGERS:
+            cursor.execute(statement)
