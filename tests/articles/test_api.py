@@ -224,7 +224,7 @@ def test_list_endpoints_run_a_constant_number_of_queries(
         assert anon_client.get(f"/api/{endpoint}/{first}/").status_code == 200
 
 
-@pytest.mark.parametrize("ordering", [None, "publication_date", "-publication_date"])
+@pytest.mark.parametrize("ordering", [None, "-date"])
 def test_undated_issues_come_last_on_every_database(anon_client, ordering):
     """PostgreSQL sorts NULL first when descending, SQLite last: the API says which (last, either way)."""
 
