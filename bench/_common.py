@@ -113,7 +113,7 @@ class HttpClient:
                 self.connection.request("GET", url, headers={"Accept": "application/json"})
                 response = self.connection.getresponse()
                 body = response.read()
-            except (http.client.HTTPException, ConnectionError):
+            except (http.client.HTTPException, OSError):  # refused, reset, timed out
                 self.connection.close()
                 self.connection = None
                 if attempt:

@@ -111,7 +111,7 @@ def start_server(kind: str, port: int, args, env: dict) -> subprocess.Popen:
     process = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
-    client, deadline = HttpClient(f"http://127.0.0.1:{port}", timeout=10), time.monotonic() + 120
+    client, deadline = HttpClient(f"http://127.0.0.1:{port}", timeout=60), time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"{kind} stopped at start:\n{process.stderr.read()[-3000:]}")
@@ -119,7 +119,7 @@ def start_server(kind: str, port: int, args, env: dict) -> subprocess.Popen:
             return process
         time.sleep(0.5)
     stop_server(process)
-    raise SystemExit(f"{kind} did not answer on port {port} within 120 s")
+    raise SystemExit(f"{kind} did not answer on port {port} within 180 s")
 
 
 def stop_server(process: subprocess.Popen) -> None:
@@ -423,6 +423,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"  {group:<8} n {entry['n']:>6}  p50 {entry['p50']:>7.0f}  p95 {entry['p95']:>7.0f}  "
                 f"p99 {entry['p99']:>7.0f} ms"
             )
+    results["load_average_at_end"] = os.getloadavg()  # the machine is shared: how busy it was
     path = write_results(f"load_{args.label}", results)
     print(f"results: {path.relative_to(ROOT)}")
     lost = sum(len(run["editor"]["lost"]) for run in results["servers"])
