@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -97,14 +98,14 @@ def test_links_to_directories_are_not_followed_and_are_reported(tmp_path):
 def test_a_directory_that_cannot_be_listed_fails_in_its_place_and_the_walk_goes_on(tmp_path, monkeypatch):
     make_tree(tmp_path)
     locked = tmp_path / "a" / "b"
-    real_iterdir = Path.iterdir
+    real_scandir = os.scandir
 
-    def iterdir(self):
-        if self == locked:
+    def scandir(path):
+        if Path(path) == locked:
             raise PermissionError(13, "Permission denied")
-        return real_iterdir(self)
+        return real_scandir(path)
 
-    monkeypatch.setattr(Path, "iterdir", iterdir)
+    monkeypatch.setattr(os, "scandir", scandir)
     sources = list(iter_sources([tmp_path]))
     assert [s.path.relative_to(tmp_path).as_posix() for s in sources] == [
         "A.txt",
