@@ -319,8 +319,11 @@ def test_a_word_saved_while_a_batch_runs_reaches_the_articles_the_batch_writes_a
     """The batch's files are tokenised in rounds before they are written: the second file's articles were
     tokenised before the word was saved and written after its re-tokenisation; the batch's end catches up
     (without that step, the test shows, they would keep the old tokens)."""
+    from importer.parsing import pipeline
     from importer.services import batches, issues_import_batch
 
+    # both files in one round, as in a large batch (a two-file batch alone would go one file a round)
+    monkeypatch.setattr(pipeline, "round_size", lambda files, jobs: pipeline.ROUND_SIZE)
     shutil.copy(SEEDS[0], tmp_path / "a_first.txt")
     raw = SEEDS[4].read_text(encoding="utf-8")
     (tmp_path / "b_second.txt").write_text(raw.replace("中站区总工会", f"{WORD}总工会"), encoding="utf-8")
