@@ -35,7 +35,8 @@ class ArticleFilter(filters.FilterSet):
         label="Search headline, kicker, subheadline, body, captions and reporter names: exact substrings after NFKC "
         'without white space; words separated by spaces must all occur, "quoted phrases" as written; a word needs a '
         "letter, Chinese character or digit; at most 20 words, 200 characters. Ranked (headline, whole word, hits, "
-        "newest) unless `ordering` is given; `ordering=newest` for newest first",
+        "newest) over the newest 1,001 matches unless `ordering` is given; `ordering=newest` lists every match, "
+        "newest first",
     )
     keyword = filters.CharFilter(method="filter_keyword", label="One of the article's jieba.analyse keywords")
     # the article's own copy of its issue's date: the date index serves these without a join
@@ -84,7 +85,7 @@ class ArticleFilter(filters.FilterSet):
         if ordering == "newest":
             return search_newest(queryset=queryset)
         if query is not None and not ordering:
-            return search_order(queryset=queryset, query=query)
+            return search_order(queryset=queryset, query=query, unfiltered=self.queryset)
         return queryset
 
     def filter_month(self, queryset: QuerySet, name: str, value: int) -> QuerySet:

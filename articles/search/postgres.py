@@ -14,7 +14,11 @@ then checked with ``LIKE`` on the document (exact, whatever the article's length
 
 from __future__ import annotations
 
+from django.db.models import IntegerField
+
 from importer.parsing.searchtext import term_grams
+
+from .expressions import TableSQL
 
 GRAMS_FUNCTION = r"""
 CREATE OR REPLACE FUNCTION newsroom_search_grams(document text) RETURNS tsvector
@@ -79,9 +83,16 @@ def tsquery(*, terms: tuple[str, ...] = (), keywords: tuple[str, ...] = ()) -> s
 #: ``{table}``: the article table's alias; ``%s``: a tsquery text from ``tsquery``.
 MATCH_SQL = "{table}.search_grams @@ %s::tsquery"
 
-#: Rank of one term (``%s``: term, ' term ', term, term length): headline, whole word, hits (up to 99).
+
+def position(ids: list[int]) -> TableSQL:
+    """An ORDER BY term: where each row's id stands in ``ids`` (one array parameter, however many ids)."""
+    return TableSQL("array_position(%s::bigint[], {table}.id)", [ids], IntegerField())
+
+
+#: Rank of one term (``%s``: term, ' term ', term, term length; ``{words}``: the jieba words, lower-cased
+#: or not): headline, whole word, hits (up to 99).
 RANK_TERM_SQL = (
     "(CASE WHEN strpos(split_part({table}.search_document, E'\\n', 1), %s) > 0 THEN 1000 ELSE 0 END"
-    " + CASE WHEN strpos(' ' || lower({table}.search_tokens) || ' ', %s) > 0 THEN 100 ELSE 0 END"
+    " + CASE WHEN strpos(' ' || {words} || ' ', %s) > 0 THEN 100 ELSE 0 END"
     " + LEAST((length({table}.search_document) - length(replace({table}.search_document, %s, ''))) / %s, 99))"
 )

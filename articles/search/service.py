@@ -5,10 +5,14 @@
   narrows the rows (``postgres``: GIN over a tsvector of grams; ``sqlite``: FTS5 over the same grams) and
   terms of three or more characters are then checked with ``LIKE``, so the result is exact. A query without
   terms matches nothing.
-- ``search_order(queryset=, query=)``: the same queryset ordered by rank: headline hits, then whole-word
-  (jieba token) hits, then more hits, then newer. Only a bounded candidate set is ranked (the newest
-  ``RANK_CANDIDATES`` matches by id); older matches follow, newest first. Ranking every match of a common
-  word is what made ranked search slow (seconds at 225,000 matches).
+- ``search_order(queryset=, query=)``: the ranked window of the queryset: its newest matches (at most
+  ``ranked_window()``, read in the list's date order by one query that an index serves either way: the GIN
+  index for rare terms, the date index for common ones), ordered by rank: headline hits, then whole-word
+  (jieba token) hits, then more hits, then newer. Ranking, counting or sorting every match of a common word
+  is what made ranked search slow (seconds at 225,000 matches, more at a million); a ranked search therefore
+  lists its best matches among the newest, and every match, in date order, is ``ordering=newest``. The
+  window holds one row more than the count cap and the facet cap, so the list's bounded count and its
+  facets, read from the window, still say whether there are more.
 - ``search_newest(queryset=)``: the order of ``ordering=newest``.
 - ``search_total(queryset=)``: how many match, exact up to ``TOTAL_CAP`` and then "at least".
 - ``filter_keyword(queryset=, keyword=)``: articles with that jieba.analyse keyword (from the same index).
@@ -18,14 +22,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, Case, Expression, F, IntegerField, QuerySet, Value, When
+from django.db.models import BooleanField, F, IntegerField, QuerySet
 
 from importer.parsing.searchtext import SearchQuery
 
+from ..models import Article
+from ..selectors import ARTICLE_ORDER
 from . import postgres, sqlite
+from .expressions import TableSQL
 from .snippets import article_search_snippet, article_snippet
 
 __all__ = [
@@ -35,34 +44,20 @@ __all__ = [
     "article_search_snippet",
     "article_snippet",
     "filter_keyword",
+    "newest_matches",
+    "ranked_window",
     "search_articles",
     "search_newest",
     "search_order",
     "search_total",
 ]
 
-#: Matches ranked per query (the newest by id); the rest follow newest first.
+#: Matches ranked per query at least (the newest); see ``ranked_window``.
 RANK_CANDIDATES = 1000
 #: Totals are exact up to this many matches, then reported as "at least".
 TOTAL_CAP = 10_000
 #: Newest first: the order of ties and of ``ordering=newest``.
-NEWEST = (F("issue__publication_date").desc(nulls_last=True), F("pk").desc())
-
-
-class TableSQL(Expression):
-    """SQL over the article table, with ``{table}`` replaced by its alias in the query being compiled
-    (``articles_article`` at the top, ``U0`` inside a subquery)."""
-
-    def __init__(self, sql: str, params: list, output_field):
-        super().__init__(output_field=output_field)
-        self.sql, self.params = sql, list(params)
-
-    def as_sql(self, compiler, connection):
-        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
-        return self.sql.format(table=table), self.params
-
-    def get_group_by_cols(self):
-        return [self]
+NEWEST = ARTICLE_ORDER
 
 
 def _backend():
@@ -90,22 +85,82 @@ def search_articles(*, queryset: QuerySet, query: SearchQuery) -> QuerySet:
 
 
 def _rank(query: SearchQuery) -> TableSQL:
+    """Rank of an article for ``query``, higher first: per term, a headline hit (1,000), a whole-word hit among
+    the jieba words (100), then the number of hits (up to 99). The words are lower-cased only for a term with
+    cased letters: ``lower`` over every candidate's words cost as much as the rest of the ranking."""
     backend = _backend()
-    sql = " + ".join([backend.RANK_TERM_SQL] * len(query.terms))
-    params = [value for term in query.terms for value in (term, f" {term} ", term, len(term))]
-    return TableSQL(sql, params, IntegerField())
+    parts, params = [], []
+    for term in query.terms:
+        cased = term.upper() != term
+        words = "lower({table}.search_tokens)" if cased else "{table}.search_tokens"
+        parts.append(backend.RANK_TERM_SQL.replace("{words}", words))
+        params += [term, f" {term} ", term, len(term)]
+    return TableSQL(" + ".join(parts), params, IntegerField())
 
 
-def search_order(*, queryset: QuerySet, query: SearchQuery) -> QuerySet:
-    """``queryset`` (already searched) ordered by rank; see the module docstring for what is ranked."""
+def ranked_window() -> int:
+    """How many of the newest matches a ranked search holds: enough for the reader's first pages
+    (``RANK_CANDIDATES``), and one more than the list counts or the facets read, so that both still tell
+    "exact" from "at least" (``NEWSROOM_COUNT_CAP``, ``NEWSROOM_FACET_CAP``)."""
+    return max(RANK_CANDIDATES, settings.NEWSROOM_COUNT_CAP, settings.NEWSROOM_FACET_CAP) + 1
+
+
+#: The spans of days before the newest match that ``newest_matches`` reads first, nearest first.
+RECENT_SPANS = (dt.timedelta(days=31), dt.timedelta(days=366))
+
+
+def newest_matches(*, queryset: QuerySet, limit: int) -> list[int]:
+    """The ids of the ``limit`` newest rows of ``queryset`` (in the list's order), read nearest dates first.
+
+    A word in a tenth of a million articles has 100,000 matches: read as one query, the database either
+    sorts all of them by date (through the GIN index) or walks the date index testing ten rows for each
+    match. Limited to the last month, the GIN index and the date index intersect to a few thousand rows, and
+    a common word fills the window there; the last year and then the rest of the archive (its undated rows
+    last, as in the list's order) are read only when the window is not full yet. A rare term costs one
+    more quick query per span."""
+    ordered = queryset.order_by(*ARTICLE_ORDER).values_list("pk", flat=True)
+    newest = ordered.exclude(publication_date__isnull=True).values_list("publication_date", flat=True)[:1]
+    newest = next(iter(newest), None)
+    if newest is None:
+        return list(ordered[:limit])
+    found: list[int] = []
+    upper = None
+    for span in RECENT_SPANS:
+        lower = newest - span
+        dated = ordered.filter(publication_date__gt=lower)
+        if upper is not None:
+            dated = dated.filter(publication_date__lte=upper)
+        found += dated[: limit - len(found)]
+        if len(found) >= limit:
+            return found
+        upper = lower
+    found += ordered.filter(publication_date__lte=upper)[: limit - len(found)]
+    if len(found) < limit:
+        found += ordered.filter(publication_date__isnull=True)[: limit - len(found)]
+    return found
+
+
+def search_order(*, queryset: QuerySet, query: SearchQuery, unfiltered: QuerySet | None = None) -> QuerySet:
+    """The ranked window of ``queryset`` (already searched and filtered); see the module docstring.
+
+    The candidates are read first, as ids, newest first: one bounded query (for a common word the date index
+    meets enough matches at once; for a rare one the GIN index yields the few). A second query ranks those
+    rows only, on the article table alone, and the window comes back in that order, so no request sorts or
+    ranks more than the window, whatever the archive's size. The window is taken from ``unfiltered`` (the
+    same rows before the search and the filters, with what the list selects) when given: the candidates
+    already passed every filter, and testing the match again on each of them would read every candidate's
+    grams once more."""
     if not query.terms:
         return queryset
-    threshold = queryset.order_by("-pk").values_list("pk", flat=True)[RANK_CANDIDATES - 1 : RANK_CANDIDATES]
-    threshold = next(iter(threshold), None)
-    rank = _rank(query)
-    if threshold is not None:
-        rank = Case(When(pk__gte=threshold, then=rank), default=Value(-1), output_field=IntegerField())
-    return queryset.annotate(search_rank=rank).order_by(F("search_rank").desc(), *NEWEST)
+    candidates = newest_matches(queryset=queryset, limit=ranked_window())
+    ranked = list(
+        Article.objects.filter(pk__in=candidates)
+        .annotate(search_rank=_rank(query))
+        .order_by(F("search_rank").desc(), *ARTICLE_ORDER)
+        .values_list("pk", flat=True)
+    )
+    window = (queryset if unfiltered is None else unfiltered).filter(pk__in=ranked)
+    return window.order_by(_backend().position(ranked)) if ranked else window
 
 
 def search_newest(*, queryset: QuerySet) -> QuerySet:

@@ -13,7 +13,11 @@ so the index stays right.
 
 from __future__ import annotations
 
+from django.db.models import IntegerField
+
 from importer.parsing.searchtext import document_grams, term_grams
+
+from .expressions import TableSQL
 
 TABLE = "articles_search"
 
@@ -54,11 +58,17 @@ REINDEX = [
 #: ``{table}``: the article table's alias; ``%s``: an FTS5 query from ``fts_query``.
 MATCH_SQL = "{table}.id IN (SELECT rowid FROM " + TABLE + " WHERE " + TABLE + " MATCH %s)"
 
+
+def position(ids: list[int]) -> TableSQL:
+    """An ORDER BY term: where each row's id stands in ``ids`` (one text parameter, however many ids)."""
+    return TableSQL("instr(%s, ',' || {table}.id || ',')", ["," + ",".join(map(str, ids)) + ","], IntegerField())
+
+
 #: Rank of one term, as in ``postgres.RANK_TERM_SQL``.
 RANK_TERM_SQL = (
     "(CASE WHEN instr(substr({table}.search_document, 1, instr({table}.search_document || char(10), char(10)) - 1),"
     " %s) > 0 THEN 1000 ELSE 0 END"
-    " + CASE WHEN instr(' ' || lower({table}.search_tokens) || ' ', %s) > 0 THEN 100 ELSE 0 END"
+    " + CASE WHEN instr(' ' || {words} || ' ', %s) > 0 THEN 100 ELSE 0 END"
     " + min((length({table}.search_document) - length(replace({table}.search_document, %s, ''))) / %s, 99))"
 )
 

@@ -19,7 +19,9 @@ from articles.search import parse_query
 from articles.search.service import (
     RANK_CANDIDATES,
     article_snippet,
+    newest_matches,
     search_articles,
+    search_newest,
     search_order,
     search_total,
 )
@@ -136,18 +138,40 @@ def test_ranking_headline_then_whole_word_then_hits_then_newest(anon_client):
     assert found(anon_client, "山药", ordering="id") == sorted(found(anon_client, "山药"))
 
 
-def test_only_a_bounded_candidate_set_is_ranked(monkeypatch):
+def test_a_ranked_search_ranks_only_its_window_of_newest_matches(monkeypatch, settings):
     from articles.search import service
 
     monkeypatch.setattr(service, "RANK_CANDIDATES", 2)
+    settings.NEWSROOM_COUNT_CAP = settings.NEWSROOM_FACET_CAP = 1
+    assert service.ranked_window() == 3  # one more than the caps, so counts and facets still see "more"
     issue = IssueFactory(publication_date=dt.date(2024, 1, 1))
-    in_headline = refreshed(ArticleFactory(page=PageFactory(issue=issue), headline="山药", body="山药。"))
-    newer = [refreshed(ArticleFactory(page=PageFactory(issue=issue), headline="新闻", body="山药。")) for _ in "ab"]
+    old_headline_hit = refreshed(ArticleFactory(page=PageFactory(issue=issue), headline="山药", body="山药。"))
+    twice, once, newest = (
+        refreshed(ArticleFactory(page=PageFactory(issue=issue), headline="新闻", body=body))
+        for body in ("山药，山药。", "山药。", "山药。")
+    )
     query = parse_query("山药")
-    ordered = list(search_order(queryset=search_articles(queryset=Article.objects.all(), query=query), query=query))
-    # the two newest matches are ranked; the headline hit is older than them and comes after, unranked
-    assert [a.pk for a in ordered] == [newer[1].pk, newer[0].pk, in_headline.pk]
+    matches = search_articles(queryset=Article.objects.all(), query=query)
+    ordered = [a.pk for a in search_order(queryset=matches, query=query)]
+    # the three newest matches, ranked (more hits first, then newest); the older headline hit is not ranked
+    assert ordered == [twice.pk, newest.pk, once.pk]
+    assert old_headline_hit.pk in [a.pk for a in search_newest(queryset=matches)]
     assert RANK_CANDIDATES >= 1000  # the real bound ranks enough for a reader's first pages
+
+
+def test_the_newest_matches_are_read_nearest_dates_first_in_the_lists_order():
+    dates = [dt.date(2024, 3, 1), dt.date(2024, 2, 10), dt.date(2023, 6, 1), dt.date(2016, 1, 1), None]
+    made = [ArticleFactory(page=PageFactory(issue=IssueFactory(publication_date=d)), body="山药。") for d in dates]
+    ArticleFactory(page=PageFactory(issue=IssueFactory(publication_date=dates[0])), body="白菜。")
+    query = parse_query("山药")
+    matches = search_articles(queryset=Article.objects.all(), query=query)
+    expected = [a.pk for a in made]  # newest first, the undated last: the list's own order
+    assert [a.pk for a in search_newest(queryset=matches)] == expected
+    # every span (the last month, the last year, the rest, the undated) and every cut-off inside them
+    for limit in range(1, len(made) + 2):
+        assert newest_matches(queryset=matches, limit=limit) == expected[:limit]
+    undated_only = matches.filter(publication_date__isnull=True)
+    assert newest_matches(queryset=undated_only, limit=5) == expected[-1:]
 
 
 def test_results_carry_an_escaped_snippet_and_null_without_q(anon_client):
