@@ -27,7 +27,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, F, IntegerField, QuerySet
+from django.db.models import BooleanField, F, IntegerField, QuerySet, Value
+from django.db.models.functions import Coalesce
 
 from importer.parsing.searchtext import SearchQuery
 
@@ -44,6 +45,7 @@ __all__ = [
     "article_search_snippet",
     "article_snippet",
     "filter_keyword",
+    "newest_date",
     "newest_matches",
     "ranked_window",
     "search_articles",
@@ -86,15 +88,15 @@ def search_articles(*, queryset: QuerySet, query: SearchQuery) -> QuerySet:
 
 def _rank(query: SearchQuery) -> TableSQL:
     """Rank of an article for ``query``, higher first: per term, a headline hit (1,000), a whole-word hit among
-    the jieba words (100), then the number of hits (up to 99). The words are lower-cased only for a term with
-    cased letters: ``lower`` over every candidate's words cost as much as the rest of the ranking."""
+    the jieba words (100), then the number of hits (up to 99). The whole-word test ignores case only for a
+    term with cased letters (``backend.word_hit``): lower-casing every candidate's words cost as much as the
+    rest of the ranking."""
     backend = _backend()
     parts, params = [], []
     for term in query.terms:
-        cased = term.upper() != term
-        words = "lower({table}.search_tokens)" if cased else "{table}.search_tokens"
-        parts.append(backend.RANK_TERM_SQL.replace("{words}", words))
-        params += [term, f" {term} ", term, len(term)]
+        word_sql, word_param = backend.word_hit(term)
+        parts.append(backend.RANK_TERM_SQL.replace("{word_hit}", word_sql))
+        params += [term, word_param, term, len(term)]
     return TableSQL(" + ".join(parts), params, IntegerField())
 
 
@@ -105,22 +107,25 @@ def ranked_window() -> int:
     return max(RANK_CANDIDATES, settings.NEWSROOM_COUNT_CAP, settings.NEWSROOM_FACET_CAP) + 1
 
 
-#: The spans of days before the newest match that ``newest_matches`` reads first, nearest first.
-RECENT_SPANS = (dt.timedelta(days=31), dt.timedelta(days=366))
+#: The spans before the archive's newest date that ``newest_matches`` reads first, nearest first.
+RECENT_SPANS = (dt.timedelta(days=7), dt.timedelta(days=31), dt.timedelta(days=366))
+#: The list's order (newest first, then the newest id) as an expression no index serves: see ``newest_matches``.
+_UNINDEXED_NEWEST = (Coalesce(F("publication_date"), Value(dt.date.min)).desc(), F("id").desc())
 
 
-def newest_matches(*, queryset: QuerySet, limit: int) -> list[int]:
-    """The ids of the ``limit`` newest rows of ``queryset`` (in the list's order), read nearest dates first.
+def newest_matches(*, queryset: QuerySet, limit: int, newest: dt.date | None) -> list[int]:
+    """The ids of the ``limit`` newest rows of ``queryset`` (in the list's order), read nearest dates first;
+    ``newest`` is the archive's newest date (the spans are counted back from it).
 
-    A word in a tenth of a million articles has 100,000 matches: read as one query, the database either
-    sorts all of them by date (through the GIN index) or walks the date index testing ten rows for each
-    match. Limited to the last month, the GIN index and the date index intersect to a few thousand rows, and
-    a common word fills the window there; the last year and then the rest of the archive (its undated rows
-    last, as in the list's order) are read only when the window is not full yet. A rare term costs one
-    more quick query per span."""
-    ordered = queryset.order_by(*ARTICLE_ORDER).values_list("pk", flat=True)
-    newest = ordered.exclude(publication_date__isnull=True).values_list("publication_date", flat=True)[:1]
-    newest = next(iter(newest), None)
+    Read as one query, the newest matches of a word in a tenth of a million articles cost either a sort of
+    all 100,000 matches (through the GIN index) or a walk down the date index testing each row's grams, and
+    the planner, guessing how common a pair of characters is, also walked the date index for a rare name
+    (half a second). So the matches are read span by span, the last week first: inside a span the GIN index
+    and the date index intersect to the matches of those days, a common word fills the window in the first
+    span, and older spans (then the rest of the archive, its undated rows last) are read only while the
+    window is not full. The order is written so that no index serves it, which keeps the planner from
+    walking the date index; each span is small enough to sort."""
+    ordered = queryset.order_by(*_UNINDEXED_NEWEST).values_list("pk", flat=True)
     if newest is None:
         return list(ordered[:limit])
     found: list[int] = []
@@ -140,6 +145,12 @@ def newest_matches(*, queryset: QuerySet, limit: int) -> list[int]:
     return found
 
 
+def newest_date(*, queryset: QuerySet) -> dt.date | None:
+    """The newest publication date of ``queryset`` (one read of the date index)."""
+    dates = queryset.exclude(publication_date__isnull=True).order_by(*ARTICLE_ORDER)
+    return next(iter(dates.values_list("publication_date", flat=True)[:1]), None)
+
+
 def search_order(*, queryset: QuerySet, query: SearchQuery, unfiltered: QuerySet | None = None) -> QuerySet:
     """The ranked window of ``queryset`` (already searched and filtered); see the module docstring.
 
@@ -152,7 +163,8 @@ def search_order(*, queryset: QuerySet, query: SearchQuery, unfiltered: QuerySet
     grams once more."""
     if not query.terms:
         return queryset
-    candidates = newest_matches(queryset=queryset, limit=ranked_window())
+    newest = newest_date(queryset=queryset if unfiltered is None else unfiltered)
+    candidates = newest_matches(queryset=queryset, limit=ranked_window(), newest=newest)
     ranked = list(
         Article.objects.filter(pk__in=candidates)
         .annotate(search_rank=_rank(query))

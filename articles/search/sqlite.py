@@ -68,9 +68,15 @@ def position(ids: list[int]) -> TableSQL:
 RANK_TERM_SQL = (
     "(CASE WHEN instr(substr({table}.search_document, 1, instr({table}.search_document || char(10), char(10)) - 1),"
     " %s) > 0 THEN 1000 ELSE 0 END"
-    " + CASE WHEN instr(' ' || {words} || ' ', %s) > 0 THEN 100 ELSE 0 END"
+    " + CASE WHEN {word_hit} THEN 100 ELSE 0 END"
     " + min((length({table}.search_document) - length(replace({table}.search_document, %s, ''))) / %s, 99))"
 )
+
+
+def word_hit(term: str) -> tuple[str, str]:
+    """As ``postgres.word_hit``; SQLite's ``lower`` folds ASCII only, and cheaply."""
+    words = "{table}.search_tokens" if term.upper() == term else "lower({table}.search_tokens)"
+    return f"instr(' ' || {words} || ' ', %s) > 0", f" {term} "
 
 
 def token(text: str) -> str:

@@ -19,6 +19,7 @@ from articles.search import parse_query
 from articles.search.service import (
     RANK_CANDIDATES,
     article_snippet,
+    newest_date,
     newest_matches,
     search_articles,
     search_newest,
@@ -138,6 +139,16 @@ def test_ranking_headline_then_whole_word_then_hits_then_newest(anon_client):
     assert found(anon_client, "山药", ordering="id") == sorted(found(anon_client, "山药"))
 
 
+def test_a_whole_word_in_latin_letters_ranks_first_whatever_its_case(anon_client):
+    issue = IssueFactory(publication_date=dt.date(2024, 1, 1))
+    word = refreshed(ArticleFactory(page=PageFactory(issue=issue), headline="新闻", body="新装LED路灯。"))
+    part = refreshed(ArticleFactory(page=PageFactory(issue=issue), headline="新闻", body="新装LEDS路灯。"))
+    Article.objects.filter(pk=word.pk).update(search_tokens="新装 LED 路灯")
+    Article.objects.filter(pk=part.pk).update(search_tokens="新装 LEDS 路灯")
+    assert found(anon_client, "led") == [word.pk, part.pk]  # the newer one would come first on a tie
+    assert found(anon_client, "LED") == [word.pk, part.pk]
+
+
 def test_a_ranked_search_ranks_only_its_window_of_newest_matches(monkeypatch, settings):
     from articles.search import service
 
@@ -168,10 +179,13 @@ def test_the_newest_matches_are_read_nearest_dates_first_in_the_lists_order():
     expected = [a.pk for a in made]  # newest first, the undated last: the list's own order
     assert [a.pk for a in search_newest(queryset=matches)] == expected
     # every span (the last month, the last year, the rest, the undated) and every cut-off inside them
+    newest = newest_date(queryset=Article.objects.all())
+    assert newest == dates[0]
     for limit in range(1, len(made) + 2):
-        assert newest_matches(queryset=matches, limit=limit) == expected[:limit]
+        assert newest_matches(queryset=matches, limit=limit, newest=newest) == expected[:limit]
     undated_only = matches.filter(publication_date__isnull=True)
-    assert newest_matches(queryset=undated_only, limit=5) == expected[-1:]
+    assert newest_matches(queryset=undated_only, limit=5, newest=newest) == expected[-1:]
+    assert newest_matches(queryset=undated_only, limit=5, newest=None) == expected[-1:]
 
 
 def test_results_carry_an_escaped_snippet_and_null_without_q(anon_client):
