@@ -66,26 +66,34 @@ class ArticleFilter(filters.FilterSet):
         model = Article
         fields = []
 
+    #: False for lists that must hold every match (the export): a search is then in date order, not ranked.
+    rank_search = True
+
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Parse the query only: the search runs in ``filter_queryset``, after the other filters, because a
+        ranked search reads its matches month by month (``search_order``)."""
         try:
             self.search_query = parse_query(value)
         except SearchQueryError as error:
             raise ValidationError({"q": [str(error)]}) from error
-        return search_articles(queryset=queryset, query=self.search_query)
+        return queryset
 
     def filter_keyword(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return filter_keyword(queryset=queryset, keyword=value)
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        """After every filter: a search is ranked unless an ``ordering`` is asked for (``newest``: newest first),
-        so the ranked candidates are those of the whole filtered result."""
+        """After every filter: a search is ranked unless an ``ordering`` is asked for (``newest``: newest first)
+        or the list must hold every match (``rank_search``), so the ranked candidates are those of the whole
+        filtered result."""
         queryset = super().filter_queryset(queryset)
         query = getattr(self, "search_query", None)
         ordering = self.data.get("ordering")
+        if query is not None and not ordering and self.rank_search:
+            return search_order(queryset=queryset, query=query, unfiltered=self.queryset)
+        if query is not None:
+            queryset = search_articles(queryset=queryset, query=query)
         if ordering == "newest":
             return search_newest(queryset=queryset)
-        if query is not None and not ordering:
-            return search_order(queryset=queryset, query=query, unfiltered=self.queryset)
         return queryset
 
     def filter_month(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
@@ -107,6 +115,13 @@ class ArticleFilter(filters.FilterSet):
     def filter_has_photos(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         photos = Exists(Photo.objects.filter(article=OuterRef("pk")))
         return queryset.filter(photos if value else ~photos)
+
+
+class ArticleExportFilter(ArticleFilter):
+    """The export's filters: the list's, but a search lists every match, newest first (ranking is bounded
+    to the newest matches; an export is not)."""
+
+    rank_search = False
 
 
 class IssueFilter(filters.FilterSet):

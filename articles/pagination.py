@@ -22,6 +22,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from .search.service import ranked_ids
 from .selectors import ARTICLE_ORDER
 
 PAGE_PARAM = "page"
@@ -37,8 +38,9 @@ MSG_BOTH = "Use either `page` or `cursor`, not both."
 
 def bounded_count(queryset: QuerySet, cap: int) -> tuple[int, bool]:
     """How many rows ``queryset`` has, counted up to ``cap``: (count, exact). Past the cap the database stops
-    counting and the count is ``cap`` (a lower bound)."""
-    counted = queryset.order_by().values("pk")[: cap + 1].count()
+    counting and the count is ``cap`` (a lower bound). A ranked search's window knows its rows already."""
+    window = ranked_ids(queryset)
+    counted = len(window) if window is not None else queryset.order_by().values("pk")[: cap + 1].count()
     return (counted, True) if counted <= cap else (cap, False)
 
 
@@ -79,6 +81,17 @@ def keyset_after(queryset: QuerySet, after: tuple[dt.date | None, int] | None, l
     # the rows themselves in one read (and one prefetch of their credits), in the order found
     rows = {row.pk: row for row in ordered.filter(pk__in=found)}
     return [rows[pk] for pk in found]
+
+
+def _rows(queryset: QuerySet, offset: int, limit: int) -> list:
+    """``limit`` rows of ``queryset`` from ``offset``; of a ranked search's window, the page's ids are taken
+    from the window and only those rows read (one query by primary key, however the list joins)."""
+    window = ranked_ids(queryset)
+    if window is None:
+        return list(queryset[offset : offset + limit])
+    ids = window[offset : offset + limit]
+    found = {row.pk: row for row in queryset.filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
 
 
 class ArchivePagination(BasePagination):
@@ -123,7 +136,7 @@ class ArchivePagination(BasePagination):
         offset = (self.number - 1) * self.size
         if self.count_is_exact and offset >= self.count and self.number > 1:
             raise NotFound(MSG_NO_PAGE)
-        rows = list(queryset[offset : offset + self.size + 1])
+        rows = _rows(queryset, offset, self.size + 1)
         if not rows and self.number > 1:
             raise NotFound(MSG_NO_PAGE)
         self.has_next = len(rows) > self.size

@@ -17,7 +17,7 @@ from . import selectors
 from .api import ConditionalDetailMixin, IndexedOrdering, StrictQueryParamsMixin, query_params_check
 from .export import CONTENT_TYPES, export_lines
 from .facets import FACETS, FACETS_PARAM, article_facets, facets_requested
-from .filters import ArticleFilter, IssueFilter, PageFilter, PhotoFilter, ReporterFilter
+from .filters import ArticleExportFilter, ArticleFilter, IssueFilter, PageFilter, PhotoFilter, ReporterFilter
 from .pagination import ArticlePagination, bounded_count
 from .serializers import (
     ArticleDetailSerializer,
@@ -86,7 +86,6 @@ EXPORT_FORMAT_PARAMETER = OpenApiParameter(
 class ArticleViewSet(ListDetailViewSet):
     list_serializer_class = ArticleListSerializer
     detail_serializer_class = ArticleDetailSerializer
-    filterset_class = ArticleFilter
     pagination_class = ArticlePagination
     cursor_allowed = True
     # with q the default is the search's rank (articles.filters.ArticleFilter.filter_queryset); "newest" asks
@@ -98,6 +97,11 @@ class ArticleViewSet(ListDetailViewSet):
         "id": ("id",),
     }
     extra_query_params = frozenset({FACETS_PARAM})
+
+    @property
+    def filterset_class(self):
+        """The export lists every match of a search, newest first; the list ranks the newest matches."""
+        return ArticleExportFilter if getattr(self, "action", None) == "export" else ArticleFilter
 
     def get_queryset(self):
         if self.action == "retrieve":

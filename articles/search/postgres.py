@@ -9,7 +9,8 @@ quadratic on text arrays).
 Matching: the lexemes are unordered and without positions, so tsvector's 16,383-position limit never
 applies; a term of one or two characters is one lexeme (exact), a longer one needs all its pairs and is
 then checked with ``LIKE`` on the document (exact, whatever the article's length). Keywords are lexemes
-``kw:<word>`` (never confused with grams, which are at most two characters).
+``kw:<word>`` and the month of publication ``m:YYYY-MM`` (never confused with grams, which are at most two
+characters): a search of recent matches (``service.newest_matches``) asks for its months in the same query.
 """
 
 from __future__ import annotations
@@ -36,35 +37,57 @@ CREATE OR REPLACE FUNCTION newsroom_keyword_lexemes(keywords text) RETURNS tsvec
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT array_to_tsvector(array(SELECT 'kw:' || word FROM regexp_split_to_table(keywords, ' ') word WHERE word <> ''))
 $$;
+CREATE OR REPLACE FUNCTION newsroom_month_lexeme(day date) RETURNS tsvector
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN day IS NULL THEN ''::tsvector ELSE array_to_tsvector(ARRAY['m:'
+    || lpad(extract(year FROM day)::int::text, 4, '0') || '-' || lpad(extract(month FROM day)::int::text, 2, '0')])
+  END
+$$;
 CREATE OR REPLACE FUNCTION newsroom_article_search_grams() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.search_grams := newsroom_search_grams(NEW.search_document) || newsroom_keyword_lexemes(NEW.keywords);
+  NEW.search_grams := newsroom_search_grams(NEW.search_document) || newsroom_keyword_lexemes(NEW.keywords)
+    || newsroom_month_lexeme(NEW.publication_date);
   RETURN NEW;
 END
 $$;
 """
 
 #: The grams of one row as the trigger computes them (``search_reindex`` runs it over id ranges).
-GRAMS_EXPRESSION = "newsroom_search_grams(search_document) || newsroom_keyword_lexemes(keywords)"
+GRAMS_EXPRESSION = (
+    "newsroom_search_grams(search_document) || newsroom_keyword_lexemes(keywords)"
+    " || newsroom_month_lexeme(publication_date)"
+)
 
 INDEX = "article_search_grams"
 CREATE_INDEX = f"CREATE INDEX IF NOT EXISTS {INDEX} ON articles_article USING gin (search_grams)"
 #: Filling the column of many rows and building the index once is about twice as fast as updating it row by row.
 DROP_INDEX = f"DROP INDEX IF EXISTS {INDEX}"
 
-INSTALL = [
+TRIGGER = (
+    "CREATE TRIGGER articles_article_search_grams BEFORE INSERT OR UPDATE OF search_document, keywords, "
+    "publication_date ON articles_article FOR EACH ROW EXECUTE FUNCTION newsroom_article_search_grams()"
+)
+DROP_TRIGGER = "DROP TRIGGER IF EXISTS articles_article_search_grams ON articles_article"
+
+INSTALL = [GRAMS_FUNCTION, "ALTER TABLE articles_article ADD COLUMN search_grams tsvector", TRIGGER, CREATE_INDEX]
+
+#: From the first index (grams and keywords) to this one (also the month of publication, ``m:YYYY-MM``):
+#: every row's grams are recomputed with the index dropped, then the index is built once.
+ADD_MONTHS = [
     GRAMS_FUNCTION,
-    "ALTER TABLE articles_article ADD COLUMN search_grams tsvector",
-    "CREATE TRIGGER articles_article_search_grams BEFORE INSERT OR UPDATE OF search_document, keywords "
-    "ON articles_article FOR EACH ROW EXECUTE FUNCTION newsroom_article_search_grams()",
+    DROP_TRIGGER,
+    TRIGGER,
+    DROP_INDEX,
+    f"UPDATE articles_article SET search_grams = {GRAMS_EXPRESSION}",
     CREATE_INDEX,
 ]
 
 UNINSTALL = [
-    "DROP TRIGGER IF EXISTS articles_article_search_grams ON articles_article",
+    DROP_TRIGGER,
     "DROP INDEX IF EXISTS article_search_grams",
     "ALTER TABLE articles_article DROP COLUMN IF EXISTS search_grams",
     "DROP FUNCTION IF EXISTS newsroom_article_search_grams()",
+    "DROP FUNCTION IF EXISTS newsroom_month_lexeme(date)",
     "DROP FUNCTION IF EXISTS newsroom_keyword_lexemes(text)",
     "DROP FUNCTION IF EXISTS newsroom_search_grams(text)",
 ]
@@ -75,11 +98,23 @@ def _lexeme(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def tsquery(*, terms: tuple[str, ...] = (), keywords: tuple[str, ...] = ()) -> str:
-    """The tsquery text every matching article's grams satisfy (all grams of all terms, all keywords)."""
+def month_lexeme(year: int, month: int) -> str:
+    """The lexeme of a month of publication, as ``newsroom_month_lexeme`` writes it."""
+    return f"m:{year:04d}-{month:02d}"
+
+
+def tsquery(
+    *, terms: tuple[str, ...] = (), keywords: tuple[str, ...] = (), months: tuple[tuple[int, int], ...] = ()
+) -> str:
+    """The tsquery text every matching article's grams satisfy (all grams of all terms, all keywords, and one
+    of ``months`` (year, month) when given: the GIN index then intersects the terms with those months
+    itself, whatever the planner guesses about how common the terms are)."""
     lexemes = dict.fromkeys(gram for term in terms for gram in term_grams(term))
     lexemes.update(dict.fromkeys(f"kw:{keyword}" for keyword in keywords))
-    return " & ".join(map(_lexeme, lexemes))
+    query = " & ".join(map(_lexeme, lexemes))
+    if months:
+        query += " & (" + " | ".join(_lexeme(month_lexeme(*month)) for month in months) + ")"
+    return query
 
 
 #: ``{table}``: the article table's alias; ``%s``: a tsquery text from ``tsquery``.
@@ -91,12 +126,14 @@ def position(ids: list[int]) -> TableSQL:
     return TableSQL("array_position(%s::bigint[], {table}.id)", [ids], IntegerField())
 
 
-#: Rank of one term (``%s``: term, the whole-word parameter, term, term length; ``{word_hit}``: the
-#: whole-word test of ``word_hit``): headline, whole word, hits (up to 99).
+#: Rank of one term (``%s``: term, the whole-word parameter, term, term; ``{word_hit}``: the whole-word test
+#: of ``word_hit``): headline, whole word, hits (up to 99; counted in bytes, which needs no pass over the
+#: characters of the text, as ``length`` does).
 RANK_TERM_SQL = (
     "(CASE WHEN strpos(split_part({table}.search_document, E'\\n', 1), %s) > 0 THEN 1000 ELSE 0 END"
     " + CASE WHEN {word_hit} THEN 100 ELSE 0 END"
-    " + LEAST((length({table}.search_document) - length(replace({table}.search_document, %s, ''))) / %s, 99))"
+    " + LEAST((octet_length({table}.search_document) - octet_length(replace({table}.search_document, %s, '')))"
+    " / octet_length(%s), 99))"
 )
 
 

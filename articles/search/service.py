@@ -5,14 +5,13 @@
   narrows the rows (``postgres``: GIN over a tsvector of grams; ``sqlite``: FTS5 over the same grams) and
   terms of three or more characters are then checked with ``LIKE``, so the result is exact. A query without
   terms matches nothing.
-- ``search_order(queryset=, query=)``: the ranked window of the queryset: its newest matches (at most
-  ``ranked_window()``, read in the list's date order by one query that an index serves either way: the GIN
-  index for rare terms, the date index for common ones), ordered by rank: headline hits, then whole-word
-  (jieba token) hits, then more hits, then newer. Ranking, counting or sorting every match of a common word
-  is what made ranked search slow (seconds at 225,000 matches, more at a million); a ranked search therefore
-  lists its best matches among the newest, and every match, in date order, is ``ordering=newest``. The
-  window holds one row more than the count cap and the facet cap, so the list's bounded count and its
-  facets, read from the window, still say whether there are more.
+- ``search_order(queryset=, query=)``: the ranked window of the queryset's matches: its newest matches
+  (at most ``ranked_window()``, read nearest months first by ``newest_matches``), ordered by rank:
+  headline hits, then whole-word (jieba token) hits, then more hits, then newer. Ranking, counting or
+  sorting every match of a common word is what made ranked search slow (seconds at 225,000 matches, more
+  at a million); a ranked search therefore lists its best matches among the newest, and every match, in
+  date order, is ``ordering=newest``. The window holds one row more than the count cap and the facet cap,
+  so the list's bounded count and its facets, read from the window, still say whether there are more.
 - ``search_newest(queryset=)``: the order of ``ordering=newest``.
 - ``search_total(queryset=)``: how many match, exact up to ``TOTAL_CAP`` and then "at least".
 - ``filter_keyword(queryset=, keyword=)``: articles with that jieba.analyse keyword (from the same index).
@@ -47,6 +46,7 @@ __all__ = [
     "filter_keyword",
     "newest_date",
     "newest_matches",
+    "ranked_ids",
     "ranked_window",
     "search_articles",
     "search_newest",
@@ -66,20 +66,26 @@ def _backend():
     return postgres if connection.vendor == "postgresql" else sqlite
 
 
-def _match(*, terms: tuple[str, ...] = (), keywords: tuple[str, ...] = ()) -> TableSQL:
+def _match(
+    *, terms: tuple[str, ...] = (), keywords: tuple[str, ...] = (), months: tuple[tuple[int, int], ...] = ()
+) -> TableSQL:
+    """The index's match; ``months`` narrows it inside the index where the index knows them (PostgreSQL),
+    and is otherwise left to the caller's date filter (SQLite's FTS table has no dates)."""
     backend = _backend()
     if backend is postgres:
-        text = postgres.tsquery(terms=terms, keywords=keywords)
+        text = postgres.tsquery(terms=terms, keywords=keywords, months=months)
     else:
         text = sqlite.fts_query(terms=terms, keywords=keywords)
     return TableSQL(backend.MATCH_SQL, [text], BooleanField())
 
 
-def search_articles(*, queryset: QuerySet, query: SearchQuery) -> QuerySet:
-    """The articles of ``queryset`` containing every term of ``query`` (none when it has no terms)."""
+def search_articles(*, queryset: QuerySet, query: SearchQuery, months: tuple[tuple[int, int], ...] = ()) -> QuerySet:
+    """The articles of ``queryset`` containing every term of ``query`` (none when it has no terms); with
+    ``months`` (year, month), the index may leave out articles of other months (the caller filters the
+    dates too)."""
     if not query.terms:
         return queryset.none()
-    queryset = queryset.filter(_match(terms=query.terms))
+    queryset = queryset.filter(_match(terms=query.terms, months=months))
     for term in query.terms:
         if len(term) > 2:  # one or two characters: the gram is the term; longer: its pairs, then the substring
             queryset = queryset.filter(search_document__contains=term)
@@ -96,7 +102,7 @@ def _rank(query: SearchQuery) -> TableSQL:
     for term in query.terms:
         word_sql, word_param = backend.word_hit(term)
         parts.append(backend.RANK_TERM_SQL.replace("{word_hit}", word_sql))
-        params += [term, word_param, term, len(term)]
+        params += [term, word_param, term, term]
     return TableSQL(" + ".join(parts), params, IntegerField())
 
 
@@ -107,41 +113,50 @@ def ranked_window() -> int:
     return max(RANK_CANDIDATES, settings.NEWSROOM_COUNT_CAP, settings.NEWSROOM_FACET_CAP) + 1
 
 
-#: The spans before the archive's newest date that ``newest_matches`` reads first, nearest first.
-RECENT_SPANS = (dt.timedelta(days=7), dt.timedelta(days=31), dt.timedelta(days=366))
+#: The spans that ``newest_matches`` reads first, nearest first: how many months back from the newest.
+RECENT_MONTHS = (1, 3, 12, 36)
 #: The list's order (newest first, then the newest id) as an expression no index serves: see ``newest_matches``.
 _UNINDEXED_NEWEST = (Coalesce(F("publication_date"), Value(dt.date.min)).desc(), F("id").desc())
 
 
-def newest_matches(*, queryset: QuerySet, limit: int, newest: dt.date | None) -> list[int]:
-    """The ids of the ``limit`` newest rows of ``queryset`` (in the list's order), read nearest dates first;
-    ``newest`` is the archive's newest date (the spans are counted back from it).
+def _month_start(day: dt.date, back: int) -> tuple[int, int]:
+    """(year, month) of the month ``back`` months before ``day``'s."""
+    index = day.year * 12 + day.month - 1 - back
+    return index // 12, index % 12 + 1
+
+
+def newest_matches(*, queryset: QuerySet, query: SearchQuery, limit: int, newest: dt.date | None) -> list[int]:
+    """The ids of the ``limit`` newest articles of ``queryset`` that match ``query``, in the list's order,
+    read nearest months first; ``newest`` is the archive's newest date (the months are counted back from it).
 
     Read as one query, the newest matches of a word in a tenth of a million articles cost either a sort of
     all 100,000 matches (through the GIN index) or a walk down the date index testing each row's grams, and
-    the planner, guessing how common a pair of characters is, also walked the date index for a rare name
-    (half a second). So the matches are read span by span, the last week first: inside a span the GIN index
-    and the date index intersect to the matches of those days, a common word fills the window in the first
-    span, and older spans (then the rest of the archive, its undated rows last) are read only while the
-    window is not full. The order is written so that no index serves it, which keeps the planner from
-    walking the date index; each span is small enough to sort."""
+    the planner, guessing how common a pair of characters is, walked the date index for a rare name too
+    (half a second). So the matches are read span by span, the newest month first: the span's months are
+    part of the index's query (PostgreSQL: each article's grams hold its month), so the index itself yields
+    only the matches of those months; a common word fills the window in the first span, and older spans
+    (then the rest of the archive, its undated rows last) are read only while the window is not full. The
+    order is written so that no index serves it, which keeps the planner from walking the date index; each
+    span is small enough to sort."""
     ordered = queryset.order_by(*_UNINDEXED_NEWEST).values_list("pk", flat=True)
     if newest is None:
-        return list(ordered[:limit])
+        return list(search_articles(queryset=ordered, query=query)[:limit])
     found: list[int] = []
     upper = None
-    for span in RECENT_SPANS:
-        lower = newest - span
-        dated = ordered.filter(publication_date__gt=lower)
+    for back in RECENT_MONTHS:
+        months = tuple(_month_start(newest, step) for step in range(0 if upper is None else upper[1], back))
+        lower = dt.date(*months[-1], 1)
+        span = ordered.filter(publication_date__gte=lower)
         if upper is not None:
-            dated = dated.filter(publication_date__lte=upper)
-        found += dated[: limit - len(found)]
+            span = span.filter(publication_date__lt=upper[0])
+        found += search_articles(queryset=span, query=query, months=months)[: limit - len(found)]
         if len(found) >= limit:
             return found
-        upper = lower
-    found += ordered.filter(publication_date__lte=upper)[: limit - len(found)]
+        upper = (lower, back)
+    rest = search_articles(queryset=ordered, query=query)
+    found += rest.filter(publication_date__lt=upper[0])[: limit - len(found)]
     if len(found) < limit:
-        found += ordered.filter(publication_date__isnull=True)[: limit - len(found)]
+        found += rest.filter(publication_date__isnull=True)[: limit - len(found)]
     return found
 
 
@@ -152,19 +167,19 @@ def newest_date(*, queryset: QuerySet) -> dt.date | None:
 
 
 def search_order(*, queryset: QuerySet, query: SearchQuery, unfiltered: QuerySet | None = None) -> QuerySet:
-    """The ranked window of ``queryset`` (already searched and filtered); see the module docstring.
+    """The ranked window of the articles of ``queryset`` (filtered, not yet searched) that match ``query``;
+    see the module docstring.
 
-    The candidates are read first, as ids, newest first: one bounded query (for a common word the date index
-    meets enough matches at once; for a rare one the GIN index yields the few). A second query ranks those
-    rows only, on the article table alone, and the window comes back in that order, so no request sorts or
-    ranks more than the window, whatever the archive's size. The window is taken from ``unfiltered`` (the
-    same rows before the search and the filters, with what the list selects) when given: the candidates
-    already passed every filter, and testing the match again on each of them would read every candidate's
-    grams once more."""
+    The candidates are read first, as ids, newest first (``newest_matches``: a few bounded queries, nearest
+    months first). A second query ranks those rows only, on the article table alone, and the window comes
+    back in that order, so no request sorts or ranks more than the window, whatever the archive's size. The
+    window is taken from ``unfiltered`` (the same rows before the filters, with what the list selects) when
+    given: the candidates already passed every filter, and testing the match again on each of them would
+    read every candidate's grams once more."""
     if not query.terms:
-        return queryset
+        return queryset.none()
     newest = newest_date(queryset=queryset if unfiltered is None else unfiltered)
-    candidates = newest_matches(queryset=queryset, limit=ranked_window(), newest=newest)
+    candidates = newest_matches(queryset=queryset, query=query, limit=ranked_window(), newest=newest)
     ranked = list(
         Article.objects.filter(pk__in=candidates)
         .annotate(search_rank=_rank(query))
@@ -172,7 +187,20 @@ def search_order(*, queryset: QuerySet, query: SearchQuery, unfiltered: QuerySet
         .values_list("pk", flat=True)
     )
     window = (queryset if unfiltered is None else unfiltered).filter(pk__in=ranked)
-    return window.order_by(_backend().position(ranked)) if ranked else window
+    window = window.order_by(_backend().position(ranked)) if ranked else window
+    window.ranked_ids = ranked  # see RANKED_IDS
+    return window
+
+
+#: The attribute of a ranked window (the queryset ``search_order`` returns, not its clones) that holds its
+#: ids in rank order: the list's pagination reads a page's ids from it and fetches those rows only (sorting
+#: the whole window through the list's joins cost more than the search), and counts it without a query.
+RANKED_IDS = "ranked_ids"
+
+
+def ranked_ids(queryset) -> list[int] | None:
+    """The ids of a ranked window in rank order, or None for any other queryset."""
+    return getattr(queryset, RANKED_IDS, None)
 
 
 def search_newest(*, queryset: QuerySet) -> QuerySet:

@@ -69,7 +69,7 @@ RANK_TERM_SQL = (
     "(CASE WHEN instr(substr({table}.search_document, 1, instr({table}.search_document || char(10), char(10)) - 1),"
     " %s) > 0 THEN 1000 ELSE 0 END"
     " + CASE WHEN {word_hit} THEN 100 ELSE 0 END"
-    " + min((length({table}.search_document) - length(replace({table}.search_document, %s, ''))) / %s, 99))"
+    " + min((length({table}.search_document) - length(replace({table}.search_document, %s, ''))) / length(%s), 99))"
 )
 
 

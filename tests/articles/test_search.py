@@ -163,7 +163,7 @@ def test_a_ranked_search_ranks_only_its_window_of_newest_matches(monkeypatch, se
     )
     query = parse_query("山药")
     matches = search_articles(queryset=Article.objects.all(), query=query)
-    ordered = [a.pk for a in search_order(queryset=matches, query=query)]
+    ordered = [a.pk for a in search_order(queryset=Article.objects.all(), query=query)]
     # the three newest matches, ranked (more hits first, then newest); the older headline hit is not ranked
     assert ordered == [twice.pk, newest.pk, once.pk]
     assert old_headline_hit.pk in [a.pk for a in search_newest(queryset=matches)]
@@ -182,10 +182,18 @@ def test_the_newest_matches_are_read_nearest_dates_first_in_the_lists_order():
     newest = newest_date(queryset=Article.objects.all())
     assert newest == dates[0]
     for limit in range(1, len(made) + 2):
-        assert newest_matches(queryset=matches, limit=limit, newest=newest) == expected[:limit]
-    undated_only = matches.filter(publication_date__isnull=True)
-    assert newest_matches(queryset=undated_only, limit=5, newest=newest) == expected[-1:]
-    assert newest_matches(queryset=undated_only, limit=5, newest=None) == expected[-1:]
+        assert (
+            newest_matches(queryset=Article.objects.all(), query=query, limit=limit, newest=newest)
+            == (expected[:limit])
+        )
+    undated = Article.objects.filter(publication_date__isnull=True)
+    assert newest_matches(queryset=undated, query=query, limit=5, newest=newest) == expected[-1:]
+    assert newest_matches(queryset=undated, query=query, limit=5, newest=None) == expected[-1:]
+    # a new date moves the article to its new month in the index too (PostgreSQL keeps the month in the grams)
+    Article.objects.filter(pk=made[3].pk).update(publication_date=dt.date(2024, 3, 2))
+    newest = newest_date(queryset=Article.objects.all())
+    moved = newest_matches(queryset=Article.objects.all(), query=query, limit=2, newest=newest)
+    assert moved == [made[3].pk, made[0].pk]
 
 
 def test_results_carry_an_escaped_snippet_and_null_without_q(anon_client):
