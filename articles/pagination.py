@@ -30,7 +30,10 @@ PAGE_SIZE_PARAM = "page_size"
 CURSOR_PARAM = "cursor"
 
 MSG_BAD_CURSOR = "Invalid cursor: pass back the `next` link of a previous response, or an empty cursor to start."
-MSG_CURSOR_ORDER = "Cursor pagination follows the default order (newest first): leave out `ordering`, or use `page`."
+MSG_CURSOR_ORDER = (
+    "Cursor pagination follows the date order (newest first): leave out `ordering` (with `q`: "
+    "`ordering=newest`), or use `page`."
+)
 MSG_BAD_PAGE = "Invalid page: a whole number from 1."
 MSG_NO_PAGE = "Invalid page: there are no rows on this page."
 MSG_BOTH = "Use either `page` or `cursor`, not both."
@@ -149,7 +152,8 @@ class ArchivePagination(BasePagination):
     def _cursor_page(self, queryset, request, view) -> list:
         if not getattr(view, "cursor_allowed", False):
             raise ValidationError({CURSOR_PARAM: ["This list has numbered pages only."]})
-        if request.query_params.get("ordering") or tuple(queryset.query.order_by) != ARTICLE_ORDER:
+        ordering = request.query_params.get("ordering")
+        if ordering not in (None, "", "newest") or tuple(queryset.query.order_by) != ARTICLE_ORDER:
             raise ValidationError({CURSOR_PARAM: [MSG_CURSOR_ORDER]})
         value = request.query_params.get(CURSOR_PARAM, "")
         after = _decode_cursor(value) if value else None

@@ -170,6 +170,26 @@ def test_a_ranked_search_ranks_only_its_window_of_newest_matches(monkeypatch, se
     assert RANK_CANDIDATES >= 1000  # the real bound ranks enough for a reader's first pages
 
 
+def test_every_match_is_reachable_newest_first_with_cursors_past_the_ranked_window(anon_client, monkeypatch, settings):
+    from articles.search import service
+
+    monkeypatch.setattr(service, "RANK_CANDIDATES", 2)
+    settings.NEWSROOM_COUNT_CAP = settings.NEWSROOM_FACET_CAP = 2
+    days = [dt.date(2024, 3, 1) - dt.timedelta(days=40 * n) for n in range(6)]  # over several spans
+    made = [ArticleFactory(page=PageFactory(issue=IssueFactory(publication_date=d)), body="山药。") for d in days]
+    ranked = anon_client.get("/api/articles/", {"q": "山药", "page_size": 200}).json()
+    assert len(ranked["results"]) == 3 and ranked["count_is_exact"] is False  # "at least", of 6
+    seen, params = [], {"q": "山药", "ordering": "newest", "cursor": "", "page_size": 2}
+    while True:
+        body = anon_client.get("/api/articles/", params).json()
+        seen += [row["id"] for row in body["results"]]
+        if not body["next"]:
+            break
+        params["cursor"] = body["next"].split("cursor=")[1].split("&")[0]
+    assert seen == [a.pk for a in made]
+    assert anon_client.get("/api/articles/", {"q": "山药", "cursor": ""}).status_code == 400  # ranked: pages
+
+
 def test_the_newest_matches_are_read_nearest_dates_first_in_the_lists_order():
     dates = [dt.date(2024, 3, 1), dt.date(2024, 2, 10), dt.date(2023, 6, 1), dt.date(2016, 1, 1), None]
     made = [ArticleFactory(page=PageFactory(issue=IssueFactory(publication_date=d)), body="山药。") for d in dates]
