@@ -4,7 +4,7 @@ The reporter list showed counts aggregated over every credit of the archive per 
 articles); stored on the reporter they cost nothing to read and order by. They are kept exact this way:
 
 - the importer adds what a new issue brings (``reporter_counts_add``: the counts of the rows it just wrote,
-  a query bounded by one issue), and marks the reporters of a forced re-import or a purge for recounting;
+  counted in memory), and marks the reporters of a forced re-import or a purge for recounting;
 - every other write goes through the ORM (services, the workbench, change-set and history reverts, the
   admin's credit inlines): saving or deleting an article, credit or photo marks the reporters it concerns
   (signals connected in ``apps.py``), and when the transaction commits their counters are recounted from
@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db import connection, transaction
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from .models import Article, ArticleCredit, ArticleStatus, Photo, Reporter
@@ -107,34 +107,50 @@ def reporter_counts_recompute() -> int:
     return len(stale)
 
 
-def reporter_counts_add(*, article_ids: Iterable[int], photo_ids: Iterable[int]) -> None:
-    """Add to the counters what newly written articles and photos bring (their rows only; the importer's
-    bulk writes send no signals). Every article and photo named must be new: nothing is subtracted."""
-    article_ids, photo_ids = list(article_ids), list(photo_ids)
-    deltas: dict[int, dict[str, int]] = {}
+def _is_public(article: Article) -> bool:
+    """What ``Article.objects.public()`` selects, for an article in memory."""
+    return article.status == ArticleStatus.PUBLISHED and article.duplicate_of_id is None
 
-    def add(rows, field: str) -> None:
-        for reporter_id, n in rows:
-            deltas.setdefault(reporter_id, dict.fromkeys(COUNTER_FIELDS, 0))[field] += n
 
-    public = Q(article__status=ArticleStatus.PUBLISHED, article__duplicate_of__isnull=True)
-    credits = ArticleCredit.objects.filter(article_id__in=article_ids).order_by().values("reporter")
-    add(credits.annotate(n=Count("article", distinct=True)).values_list("reporter", "n"), "article_count")
-    add(
-        credits.filter(public).annotate(n=Count("article", distinct=True)).values_list("reporter", "n"),
-        "public_article_count",
+def reporter_counts_add(
+    *, articles: Iterable[Article], credits: Iterable[ArticleCredit], photos: Iterable[Photo]
+) -> None:
+    """Add to the counters what a newly written issue brings: its articles, credits and photos, counted from
+    the instances just written (the importer's bulk writes send no signals). Nothing is read back: the
+    four grouped queries and one ``UPDATE`` per reporter it took were a third of the single writer's time.
+
+    Every row named must be new (nothing is subtracted), and ``articles`` must hold every article of the
+    pages of ``photos`` (as a new issue's do): a photo of no article is public when its page has a public
+    article. The counters are written in reporter order, so two imports never lock them in opposite orders."""
+    articles = list(articles)
+    public_articles = {article.pk for article in articles if _is_public(article)}
+    public_pages = {article.page_id for article in articles if article.pk in public_articles}
+    deltas: dict[int, list[int]] = {}
+
+    def add(reporter_id: int, public: bool, *, photo: bool) -> None:
+        counters = deltas.setdefault(reporter_id, [0, 0, 0, 0])
+        counters[2 * photo] += 1
+        counters[2 * photo + 1] += public
+
+    for reporter_id, article_id in {(credit.reporter_id, credit.article_id) for credit in credits}:
+        add(reporter_id, article_id in public_articles, photo=False)
+    for photo in photos:
+        if photo.photographer_id is not None:
+            if photo.article_id is not None:
+                public = photo.article_id in public_articles
+            else:
+                public = photo.page_id in public_pages
+            add(photo.photographer_id, public, photo=True)
+    if not deltas:
+        return
+    quote = connection.ops.quote_name
+    columns = [quote(Reporter._meta.get_field(name).column) for name in COUNTER_FIELDS]
+    statement = (
+        f"UPDATE {quote(Reporter._meta.db_table)} SET {', '.join(f'{column} = {column} + %s' for column in columns)} "
+        f"WHERE {quote(Reporter._meta.pk.column)} = %s"
     )
-    photos = Photo.objects.filter(pk__in=photo_ids, photographer__isnull=False).order_by().values("photographer")
-    public_page = Exists(Article.objects.public().filter(page=OuterRef("page")))
-    add(photos.annotate(n=Count("pk")).values_list("photographer", "n"), "photo_count")
-    add(
-        photos.filter(Q(Q(article__isnull=True) & public_page) | public)
-        .annotate(n=Count("pk"))
-        .values_list("photographer", "n"),
-        "public_photo_count",
-    )
-    for reporter_id, fields in sorted(deltas.items()):
-        Reporter.objects.filter(pk=reporter_id).update(**{name: F(name) + n for name, n in fields.items() if n})
+    with connection.cursor() as cursor:
+        cursor.executemany(statement, [(*counters, pk) for pk, counters in sorted(deltas.items())])
 
 
 class _PendingRecount:

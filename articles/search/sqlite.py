@@ -6,6 +6,12 @@ Triggers fill it from ``search_document`` and ``keywords`` on every insert, upda
 of Chinese characters as one token; trigram misses one- and two-character queries on SQLite 3.40), so each
 gram is written as an ASCII token, six hex digits per character, which unicode61 keeps as it is.
 
+The triggers are the one way rows get indexed, whoever writes (the ORM, ``bulk_update``, deletes, raw SQL).
+The importer's workers compute the grams of what they parse (``importer.parsing.searchtext.index_grams_text``),
+and its single writer hands them to the trigger's function (``grams_given``) instead of having them computed
+again, in the one process every file waits for: the function answers a document it was given with the grams
+given with it, and computes any other document's.
+
 Django rebuilds a SQLite table for some schema changes (copy, drop, rename), which drops its triggers: the
 ``post_migrate`` handler (``ensure_triggers``) puts them back; the rows and ids are unchanged by a rebuild,
 so the index stays right.
@@ -13,9 +19,13 @@ so the index stays right.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+from django.db import connection as default_connection
 from django.db.models import IntegerField
 
-from importer.parsing.searchtext import document_grams, term_grams
+from importer.parsing.searchtext import index_grams_text, index_token, term_grams
 
 from .expressions import TableSQL
 
@@ -81,11 +91,12 @@ def word_hit(term: str) -> tuple[str, str]:
 
 def token(text: str) -> str:
     """A gram or keyword as an ASCII token: six hex digits per character."""
-    return "".join(f"{ord(char):06x}" for char in text)
+    return index_token(text)
 
 
 def grams_text(document: str | None) -> str:
-    return " ".join(sorted(map(token, document_grams(document or ""))))
+    """The ``grams`` column of a document: its grams as tokens, sorted, space-separated."""
+    return index_grams_text(document)
 
 
 def keywords_text(keywords: str | None) -> str:
@@ -100,12 +111,43 @@ def fts_query(*, terms: tuple[str, ...] = (), keywords: tuple[str, ...] = ()) ->
     return " AND ".join(parts)
 
 
+#: Attribute of a connection (Django's wrapper) holding the grams given for the documents being written.
+_GIVEN = "_search_grams_given"
+
+
 def register_functions(sender, connection, **kwargs) -> None:
     """``connection_created`` receiver: the functions the triggers call, on every SQLite connection."""
     if connection.vendor != "sqlite":
         return
-    connection.connection.create_function("newsroom_search_grams", 1, grams_text, deterministic=True)
+    given: dict[str, str] = {}
+    setattr(connection, _GIVEN, given)
+
+    def grams(document: str | None) -> str:
+        found = given.get(document) if given and document else None
+        return found if found is not None else grams_text(document)
+
+    connection.connection.create_function("newsroom_search_grams", 1, grams, deterministic=True)
     connection.connection.create_function("newsroom_search_keywords", 1, keywords_text, deterministic=True)
+
+
+@contextmanager
+def grams_given(grams_by_document: Mapping[str, str], *, connection=None) -> Iterator[None]:
+    """While the block runs, the triggers index these documents with the grams given for them (each must be
+    ``grams_text`` of its document: the importer's workers computed them so); any other document is
+    computed as always. A no-op on other databases, or with nothing given."""
+    connection = connection or default_connection
+    if connection.vendor != "sqlite" or not grams_by_document:
+        yield
+        return
+    connection.ensure_connection()
+    given = getattr(connection, _GIVEN)
+    before = dict(given)  # empty, unless blocks nest
+    given.update(grams_by_document)
+    try:
+        yield
+    finally:
+        given.clear()
+        given.update(before)
 
 
 def ensure_triggers(sender, using: str = "default", **kwargs) -> None:

@@ -88,6 +88,10 @@ class ArticleDraft:
     search_document: str = ""
     #: jieba.analyse keywords, space-separated as stored, filled with ``search_tokens``
     keywords: str = ""
+    #: the grams of ``search_document`` as the SQLite index stores them (``searchtext.index_grams_text``),
+    #: filled with it when the import writes to SQLite: computed in the workers, handed to the index's
+    #: trigger by the writer (``articles.search.sqlite.grams_given``); empty otherwise
+    search_grams: str = ""
 
     @cached_property
     def fingerprint(self) -> str:

@@ -81,7 +81,7 @@ def _read_and_segment(source: SourceFile, max_bytes: int | None, parse_timeout: 
     return outcome
 
 
-def _index(outcome: ParseOutcome, parse_timeout: float | None) -> None:
+def _index(outcome: ParseOutcome, parse_timeout: float | None, grams: bool = False) -> None:
     """Tokenise a parsed file within what its budget has left after segmenting it."""
     if outcome.draft is None:
         return
@@ -90,7 +90,7 @@ def _index(outcome: ParseOutcome, parse_timeout: float | None) -> None:
     left = None if not parse_timeout else max(parse_timeout - outcome.seconds, 0.001)
     try:
         with time_budget(left):
-            index_draft(outcome.draft)
+            index_draft(outcome.draft, grams=grams)
     except ParseTimeout:
         outcome.draft, outcome.error = None, _timed_out(name, parse_timeout or 0)
     except Exception as error:  # a tokeniser failure fails this file only, with its name
@@ -121,15 +121,17 @@ def parse_round(
     max_bytes: int | None = None,
     index: bool = False,
     parse_timeout: float | None = None,
+    grams: bool = False,
 ) -> list[ParseOutcome]:
     """Parse a few files stage by stage (see ``ROUND_SIZE``); errors are returned per file, and a file
-    over its ``parse_timeout`` (seconds) fails alone."""
+    over its ``parse_timeout`` (seconds) fails alone. ``index`` also tokenises the files and builds their
+    search documents, ``grams`` (with ``index``) their SQLite index grams (``tokens.index_draft``)."""
     _release_free_memory()
     outcomes = [_read_and_segment(source, max_bytes, parse_timeout) for source in sources]
     if index:
         prepare_for_import()
         for outcome in outcomes:
-            _index(outcome, parse_timeout)
+            _index(outcome, parse_timeout, grams)
     return outcomes
 
 
@@ -157,8 +159,8 @@ def _worker_start(dictionary: Sequence[DictionaryEntry] | None, index: bool = Fa
     """A worker tokenises with the word list it was given: a forked one must not ask the provider it
     inherited (that would query the parent's database connection). It dies by the default action of
     SIGTERM and SIGHUP, not by the handlers of a command it was forked from (the pool ends its workers
-    with SIGTERM). With ``index`` it loads jieba at once, while the parent is still finding and
-    hashing files."""
+    with SIGTERM). With ``index`` it loads jieba at once, unless it was forked from a parent that had
+    (``parse_sources``)."""
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
@@ -177,6 +179,7 @@ def parse_sources(
     index: bool = False,
     dictionary: Sequence[DictionaryEntry] | None = None,
     parse_timeout: float | None = None,
+    grams: bool = False,
 ) -> Iterator:
     """Parse files in order; with ``jobs > 1`` in that many worker processes (results still in input order).
 
@@ -186,24 +189,32 @@ def parse_sources(
     and builds search documents, in the workers, so the single writer only writes. Files are parsed
     in rounds (``round_size``: the first items are looked ahead at to learn whether the batch is
     small). ``dictionary`` is the editors' word list jieba applies, here and in every worker.
-    ``parse_timeout`` is each file's time budget in seconds (None: none).
+    ``parse_timeout`` is each file's time budget in seconds (None: none). ``grams`` (with ``index``)
+    also computes the grams the SQLite index stores, in the workers too.
     """
     if jobs <= 1:
         if dictionary is not None:
             use_dictionary(dictionary)
         for group in _rounds(items, jobs=1):
-            yield from parse_round(group, max_bytes, index, parse_timeout) if isinstance(group, list) else [group]
+            yield from (
+                parse_round(group, max_bytes, index, parse_timeout, grams) if isinstance(group, list) else [group]
+            )
         return
     context = multiprocessing.get_context("spawn" if _unsafe_to_fork() else "fork")
     # A bounded window of rounds in flight: parsed drafts wait in memory only until the writer takes
     # them, so memory stays flat however many files a batch holds and however slow the writer is.
     window = jobs * 2
-    # the pool starts (and its workers load jieba) before the first files are found and hashed
+    if index and context.get_start_method() == "fork":
+        # jieba loaded once, here, and shared by every forked worker (copy-on-write; ``prepare_for_import``
+        # freezes it out of the collector, which would otherwise touch and so copy every page of it):
+        # each worker loading its own cost as much CPU again per worker, which two workers on two cores
+        # beside the writer did not have, and the first file waited for the slowest of them
+        prepare_for_import()
     with context.Pool(processes=jobs, initializer=_worker_start, initargs=(dictionary, index)) as pool:
         pending: deque = deque()
         for group in _rounds(items, jobs=jobs):
             if isinstance(group, list):
-                pending.append(pool.apply_async(parse_round, (group, max_bytes, index, parse_timeout)))
+                pending.append(pool.apply_async(parse_round, (group, max_bytes, index, parse_timeout, grams)))
             else:
                 pending.append([group])
             if len(pending) >= window:

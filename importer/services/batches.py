@@ -242,8 +242,16 @@ def issues_import_batch(
     items = _batch_items(paths, max_bytes=max_bytes, force=force)
     # the editors' word dictionary as it is when the batch starts, in every worker
     dictionary = dictionary_entries()
+    # everything derivable from the text is derived by the parsers, the SQLite index's grams too (PostgreSQL
+    # derives its own in SQL), so that this process, the single writer, only writes
     parsed = parse_sources(
-        items, jobs=jobs, max_bytes=max_bytes, index=True, dictionary=dictionary, parse_timeout=parse_timeout
+        items,
+        jobs=jobs,
+        max_bytes=max_bytes,
+        index=True,
+        dictionary=dictionary,
+        parse_timeout=parse_timeout,
+        grams=connection.vendor == "sqlite",
     )
     beat = time.monotonic()
     try:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from articles.counters import reporter_counts_add, reporters_mark, reporters_of_articles
 from articles.models import Article, ArticleCredit, ArticleStatus, Issue, Page, Photo, Reporter
 from articles.reporters import reporters_by_names
+from articles.search.sqlite import grams_given
 from articles.services import EDITABLE_PAGE_FIELDS
 
 from ..models import EventResult, ImportEvent, ImportRun
@@ -121,6 +122,7 @@ class _Written:
 
     by_place: dict[Place, Article]
     created_articles: list[Article] = field(default_factory=list)
+    created_credits: list[ArticleCredit] = field(default_factory=list)
     created_photos: list[Photo] = field(default_factory=list)
 
 
@@ -243,18 +245,20 @@ def _write_pages_content(
                     setattr(stored_photo, name, value)
                 updated_photos.append(stored_photo)
     counts["photos"] += len(photos)
-    insert_in_order(
-        [
-            (Page, list(new_pages)),
-            (Article, [a for a in created if id(a) in first_copies]),
-            (Article, [a for a in created if id(a) not in first_copies]),
-            (ArticleCredit, credits),
-            (Photo, photos),
-        ]
-    )
-    _update_changed(Article, updated, _REWRITTEN_ARTICLE_FIELDS)
+    # the SQLite index's grams, computed by the parse workers: its triggers take them instead of computing them
+    with grams_given({a.search_document: a.search_grams for a in draft.articles if a.search_grams}):
+        insert_in_order(
+            [
+                (Page, list(new_pages)),
+                (Article, [a for a in created if id(a) in first_copies]),
+                (Article, [a for a in created if id(a) not in first_copies]),
+                (ArticleCredit, credits),
+                (Photo, photos),
+            ]
+        )
+        _update_changed(Article, updated, _REWRITTEN_ARTICLE_FIELDS)
     _update_changed(Photo, updated_photos, _REWRITTEN_PHOTO_FIELDS)
-    return _Written(by_place=by_place, created_articles=created, created_photos=photos)
+    return _Written(by_place=by_place, created_articles=created, created_credits=credits, created_photos=photos)
 
 
 def _credits_to_write(
@@ -384,7 +388,7 @@ def _import_new(draft: IssueDraft) -> IssueImportResult:
     counts["pages"] += len(pages)
     written = _write_pages_content(issue, draft, pages, counts, new_pages=list(pages.values()))
     reporter_counts_add(
-        article_ids=[a.pk for a in written.created_articles], photo_ids=[p.pk for p in written.created_photos]
+        articles=written.created_articles, credits=written.created_credits, photos=written.created_photos
     )
     return IssueImportResult(issue=issue, result=EventResult.IMPORTED, counts=counts)
 
