@@ -18,6 +18,7 @@ from django.db.models import Count, QuerySet
 from rest_framework.exceptions import ValidationError
 
 from .models import ArticleCredit, Issue, Page
+from .search.service import NEWEST_COLUMNS, ids_in, newest_rows
 from .selectors import ARTICLE_ORDER
 
 FACETS = ("year", "month", "paper", "section", "kind", "reporter")
@@ -41,7 +42,7 @@ def _lookup(column: str, ids: list) -> dict:
     """The facet value of each id of ``column`` among ``ids``."""
     model, field = _JOINED[column]
     wanted = {pk for pk in ids if pk is not None}
-    return dict(model.objects.filter(pk__in=wanted).values_list("pk", field)) if wanted else {}
+    return dict(model.objects.filter(ids_in(sorted(wanted))).order_by().values_list("pk", field)) if wanted else {}
 
 
 _BUCKETS = {
@@ -118,7 +119,12 @@ def article_facets(*, queryset: QuerySet, request: FacetRequest) -> dict:
     """The facets of ``queryset`` (the filtered, visible list) as
     ``{"exact": bool, "rows": n, "year": [{"value": 2024, "count": 12}, …], …}``."""
     columns = sorted({_COLUMNS[name] for name in request.names if name in _COLUMNS})
-    rows = list(queryset.order_by(*ARTICLE_ORDER).values_list("pk", *columns)[: request.cap + 1])
+    window = newest_rows(queryset)
+    if window is not None:  # a ranked search read its matches' columns already, newest first
+        index = [NEWEST_COLUMNS.index(column) for column in ("pk", *columns)]
+        rows = [tuple(row[i] for i in index) for row in window[: request.cap + 1]]
+    else:
+        rows = list(queryset.order_by(*ARTICLE_ORDER).values_list("pk", *columns)[: request.cap + 1])
     exact = len(rows) <= request.cap
     rows = rows[: request.cap]
     result: dict = {"exact": exact, "rows": len(rows)}

@@ -44,8 +44,10 @@ __all__ = [
     "article_search_snippet",
     "article_snippet",
     "filter_keyword",
+    "ids_in",
     "newest_date",
     "newest_matches",
+    "newest_rows",
     "ranked_ids",
     "ranked_window",
     "search_articles",
@@ -64,6 +66,12 @@ NEWEST = ARTICLE_ORDER
 
 def _backend():
     return postgres if connection.vendor == "postgresql" else sqlite
+
+
+def ids_in(ids: list[int]) -> TableSQL:
+    """A filter: the row's id is one of ``ids``, passed as one parameter, on any table (the search's windows
+    and the facets' lookups hold a thousand ids: an ``IN`` of that many parameters cost more than the query)."""
+    return _backend().ids_in(ids)
 
 
 def _match(
@@ -113,6 +121,8 @@ def ranked_window() -> int:
     return max(RANK_CANDIDATES, settings.NEWSROOM_COUNT_CAP, settings.NEWSROOM_FACET_CAP) + 1
 
 
+#: What ``newest_matches`` reads of each match: its id and what the facets count.
+NEWEST_COLUMNS = ("pk", "publication_date", "issue_id", "kind", "page_id")
 #: The spans that ``newest_matches`` reads first, nearest first: how many months back from the newest.
 RECENT_MONTHS = (1, 3, 12, 36)
 #: The list's order (newest first, then the newest id) as an expression no index serves: see ``newest_matches``.
@@ -125,8 +135,9 @@ def _month_start(day: dt.date, back: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-def newest_matches(*, queryset: QuerySet, query: SearchQuery, limit: int, newest: dt.date | None) -> list[int]:
-    """The ids of the ``limit`` newest articles of ``queryset`` that match ``query``, in the list's order,
+def newest_matches(*, queryset: QuerySet, query: SearchQuery, limit: int, newest: dt.date | None) -> list[tuple]:
+    """The ``limit`` newest articles of ``queryset`` that match ``query`` (rows of ``NEWEST_COLUMNS``, the id
+    first), in the list's order,
     read nearest months first; ``newest`` is the archive's newest date (the months are counted back from it).
 
     Read as one query, the newest matches of a word in a tenth of a million articles cost either a sort of
@@ -138,10 +149,10 @@ def newest_matches(*, queryset: QuerySet, query: SearchQuery, limit: int, newest
     (then the rest of the archive, its undated rows last) are read only while the window is not full. The
     order is written so that no index serves it, which keeps the planner from walking the date index; each
     span is small enough to sort."""
-    ordered = queryset.order_by(*_UNINDEXED_NEWEST).values_list("pk", flat=True)
+    ordered = queryset.order_by(*_UNINDEXED_NEWEST).values_list(*NEWEST_COLUMNS)
     if newest is None:
         return list(search_articles(queryset=ordered, query=query)[:limit])
-    found: list[int] = []
+    found: list[tuple] = []
     upper = None
     for back in RECENT_MONTHS:
         months = tuple(_month_start(newest, step) for step in range(0 if upper is None else upper[1], back))
@@ -181,14 +192,15 @@ def search_order(*, queryset: QuerySet, query: SearchQuery, unfiltered: QuerySet
     newest = newest_date(queryset=queryset if unfiltered is None else unfiltered)
     candidates = newest_matches(queryset=queryset, query=query, limit=ranked_window(), newest=newest)
     ranked = list(
-        Article.objects.filter(pk__in=candidates)
+        Article.objects.filter(ids_in([row[0] for row in candidates]))
         .annotate(search_rank=_rank(query))
         .order_by(F("search_rank").desc(), *ARTICLE_ORDER)
         .values_list("pk", flat=True)
     )
-    window = (queryset if unfiltered is None else unfiltered).filter(pk__in=ranked)
+    window = (queryset if unfiltered is None else unfiltered).filter(ids_in(ranked))
     window = window.order_by(_backend().position(ranked)) if ranked else window
     window.ranked_ids = ranked  # see RANKED_IDS
+    window.newest_rows = candidates  # see NEWEST_ROWS
     return window
 
 
@@ -201,6 +213,16 @@ RANKED_IDS = "ranked_ids"
 def ranked_ids(queryset) -> list[int] | None:
     """The ids of a ranked window in rank order, or None for any other queryset."""
     return getattr(queryset, RANKED_IDS, None)
+
+
+#: The attribute of a ranked window that holds its rows newest first, as ``NEWEST_COLUMNS`` (read with the
+#: candidates, in the same queries): the facets count them without reading the window again.
+NEWEST_ROWS = "newest_rows"
+
+
+def newest_rows(queryset) -> list[tuple] | None:
+    """A ranked window's rows newest first (``NEWEST_COLUMNS``), or None for any other queryset."""
+    return getattr(queryset, NEWEST_ROWS, None)
 
 
 def search_newest(*, queryset: QuerySet) -> QuerySet:
