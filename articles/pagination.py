@@ -22,7 +22,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from .search.service import ranked_ids
+from .search.service import ids_in, ranked_ids
 from .selectors import ARTICLE_ORDER
 
 PAGE_PARAM = "page"
@@ -126,10 +126,25 @@ class ArchivePagination(BasePagination):
         self.cursor_mode = CURSOR_PARAM in request.query_params
         if self.cursor_mode and PAGE_PARAM in request.query_params:
             raise ValidationError({CURSOR_PARAM: [MSG_BOTH]})
-        self.count, self.count_is_exact = bounded_count(queryset, settings.NEWSROOM_COUNT_CAP)
+        queryset = self._counted(queryset, settings.NEWSROOM_COUNT_CAP)
         if self.cursor_mode:
             return self._cursor_page(queryset, request, view)
         return self._numbered_page(queryset, request)
+
+    def _counted(self, queryset: QuerySet, cap: int) -> QuerySet:
+        """Count the list (up to ``cap``) and return the queryset to page through.
+
+        The count reads the matching ids, not a number: when there are at most ``cap`` of them, the pages are
+        read among those ids. A filter that matches few rows (a reporter credited once) otherwise had the
+        planner walk the date index from the newest row, testing every article of the archive for that
+        one credit (650 ms at a million); among a thousand ids it sorts them instead."""
+        if ranked_ids(queryset) is not None:
+            self.count, self.count_is_exact = bounded_count(queryset, cap)
+            return queryset
+        ids = list(queryset.order_by().values_list("pk", flat=True)[: cap + 1])
+        self.count_is_exact = len(ids) <= cap
+        self.count = len(ids) if self.count_is_exact else cap
+        return queryset.filter(ids_in(ids)) if self.count_is_exact else queryset
 
     def _numbered_page(self, queryset, request) -> list:
         value = request.query_params.get(PAGE_PARAM) or "1"

@@ -108,13 +108,17 @@ def start_server(kind: str, port: int, args, env: dict) -> subprocess.Popen:
         ]
     else:
         command = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
+    # the server's log goes to a file: a pipe nobody reads fills up (64 KB of runserver's request lines) and
+    # then blocks every request thread on the logging lock
+    log = tempfile.TemporaryFile("w+")  # noqa: SIM115 (open while the server runs; gone with the process)
     process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, text=True, start_new_session=True
     )
     client, deadline = HttpClient(f"http://127.0.0.1:{port}", timeout=60), time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"{kind} stopped at start:\n{process.stderr.read()[-3000:]}")
+            log.seek(0)
+            raise SystemExit(f"{kind} stopped at start:\n{log.read()[-3000:]}")
         if client.get("/api/").status == 200:
             return process
         time.sleep(0.5)
