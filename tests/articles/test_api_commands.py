@@ -78,6 +78,20 @@ def test_export_archive_csv_to_stdout_public_unless_all(two_years):
     assert {int(r["id"]) for r in csv.DictReader(io.StringIO(out.getvalue()))} == {new.pk, hidden.pk}
 
 
+def test_export_archive_of_a_search_lists_every_match_newest_first(monkeypatch, settings):
+    from articles.search import service
+
+    monkeypatch.setattr(service, "RANK_CANDIDATES", 1)
+    settings.NEWSROOM_COUNT_CAP = settings.NEWSROOM_FACET_CAP = 1  # a ranked window of 2
+    made = [
+        ArticleFactory(page=PageFactory(issue=IssueFactory(publication_date=dt.date(2024, 4, day))), body="山药。")
+        for day in (4, 3, 2, 1)
+    ]
+    out = io.StringIO()
+    call_command("export_archive", "--format", "jsonl", "--q", "山药", stdout=out, stderr=io.StringIO())
+    assert [json.loads(line)["id"] for line in out.getvalue().splitlines()] == [a.pk for a in made]
+
+
 def test_export_archive_refuses_a_bad_filter(two_years):
     with pytest.raises(CommandError, match="date_from"):
         call_command("export_archive", "--date-from", "yesterday", stdout=io.StringIO(), stderr=io.StringIO())

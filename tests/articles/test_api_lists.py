@@ -269,6 +269,21 @@ def test_export_jsonl_and_csv_with_filters(anon_client, dated):
     assert rows[0]["reporters"] == "甲记者:记者" and response["X-Export-Complete"] == "true"
 
 
+def test_the_export_of_a_search_lists_every_match_past_the_ranked_window(anon_client, monkeypatch, settings):
+    from articles.search import service
+
+    monkeypatch.setattr(service, "RANK_CANDIDATES", 1)
+    settings.NEWSROOM_COUNT_CAP = settings.NEWSROOM_FACET_CAP = 1  # a ranked window of 2
+    made = [
+        ArticleFactory(page=PageFactory(issue=IssueFactory(publication_date=dt.date(2024, 4, day))), body="山药。")
+        for day in (4, 3, 2, 1)
+    ]
+    assert len(anon_client.get("/api/articles/", {"q": "山药"}).json()["results"]) == 2
+    response = anon_client.get("/api/articles/export/", {"format": "jsonl", "q": "山药"})
+    records = [json.loads(line) for line in b"".join(response.streaming_content).decode().splitlines()]
+    assert [r["id"] for r in records] == [a.pk for a in made]
+
+
 def test_export_is_capped_for_readers_not_for_editors(anon_client, editor_client, dated, settings):
     settings.NEWSROOM_EXPORT_MAX_ROWS = 2
     response = anon_client.get("/api/articles/export/")

@@ -1,7 +1,8 @@
 """``manage.py export_archive --format jsonl|csv [filters] [--output FILE]``: the archive's articles, streamed.
 
-The filters are the API's (``ArticleFilter``), given as options; the rows and their serialisation are the
-export endpoint's (``articles.export``). Public articles only unless ``--all``.
+The filters are the API's (``ArticleExportFilter``: a search lists every match, newest first), given as
+options; the rows and their serialisation are the export endpoint's (``articles.export``). Public articles
+only unless ``--all``.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import QueryDict
 
 from articles.export import FORMATS, export_lines
-from articles.filters import ArticleFilter
+from articles.filters import ArticleExportFilter
 from articles.models import Article
 from articles.selectors import ARTICLE_ORDER
 
@@ -58,7 +59,7 @@ class Command(BaseCommand):
                 values = options[name].split(",") if name in MULTIPLE else [options[name]]
                 data.setlist(name, values)
         articles = Article.objects.all() if options["all"] else Article.objects.public()
-        filtered = ArticleFilter(data, queryset=articles.order_by(*ARTICLE_ORDER), request=None)
+        filtered = ArticleExportFilter(data, queryset=articles.order_by(*ARTICLE_ORDER), request=None)
         if not filtered.is_valid():
             raise CommandError(MSG_BAD_FILTER % {"errors": dict(filtered.errors)})
         output = options["output"]
