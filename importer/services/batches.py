@@ -119,14 +119,14 @@ HASH_CHUNK = 256
 
 
 @dataclass
-class _Decided:
+class Decided:
     """A file settled before parsing (refused, unreadable, already imported): it is not parsed."""
 
     report: FileReport
     sha256: str = ""
 
 
-def _batch_items(paths: Sequence[str | Path], *, max_bytes: int | None, force: bool) -> Iterator[SourceFile | _Decided]:
+def batch_items(paths: Sequence[str | Path], *, max_bytes: int | None, force: bool) -> Iterator[SourceFile | Decided]:
     """The batch's files in order, streamed: each is hashed first (unless ``force``), so that files
     imported before are skipped without being parsed, and files over the size limit are refused before
     anything reads them whole. Files are looked up ``HASH_CHUNK`` at a time, so memory does not grow
@@ -135,7 +135,7 @@ def _batch_items(paths: Sequence[str | Path], *, max_bytes: int | None, force: b
         sources = root_sources(root)
         finished = False
         while not finished:
-            chunk: list[SourceFile | _Decided] = []
+            chunk: list[SourceFile | Decided] = []
             try:
                 for source in sources:
                     chunk.append(source)
@@ -144,24 +144,24 @@ def _batch_items(paths: Sequence[str | Path], *, max_bytes: int | None, force: b
                 else:
                     finished = True
             except ImportInputError as error:  # the path itself is wrong: missing, or no .txt files in it
-                chunk.append(_Decided(FileReport(path=str(root), result=EventResult.FAILED, message=str(error))))
+                chunk.append(Decided(FileReport(path=str(root), result=EventResult.FAILED, message=str(error))))
                 finished = True
             yield from _hashed_chunk(chunk, max_bytes=max_bytes, force=force)
 
 
-def _settled(item: SourceFile) -> _Decided | None:
+def _settled(item: SourceFile) -> Decided | None:
     """An entry the walk already decided about: skipped (a link, a FIFO) or failed (a bad manifest)."""
     if item.skipped:
-        return _Decided(FileReport(path=str(item.path), result=EventResult.SKIPPED, message=item.skipped))
+        return Decided(FileReport(path=str(item.path), result=EventResult.SKIPPED, message=item.skipped))
     if item.problem:
         error = ImportInputError(item.problem, source=str(item.path), line=item.line)
-        return _Decided(FileReport(path=str(item.path), result=EventResult.FAILED, message=str(error), line=item.line))
+        return Decided(FileReport(path=str(item.path), result=EventResult.FAILED, message=str(error), line=item.line))
     return None
 
 
 def _hashed_chunk(
-    chunk: list[SourceFile | _Decided], *, max_bytes: int | None, force: bool
-) -> Iterator[SourceFile | _Decided]:
+    chunk: list[SourceFile | Decided], *, max_bytes: int | None, force: bool
+) -> Iterator[SourceFile | Decided]:
     for index, item in enumerate(chunk):
         if isinstance(item, SourceFile):
             chunk[index] = _settled(item) or item
@@ -170,19 +170,19 @@ def _hashed_chunk(
         return
     hashes: dict[Path, str] = {}
     for index, item in enumerate(chunk):
-        if isinstance(item, _Decided):
+        if isinstance(item, Decided):
             continue
         try:
             hashes[item.path] = hash_file(item.path, max_bytes=max_bytes)
         except ImportInputError as error:
-            chunk[index] = _Decided(FileReport(path=str(item.path), result=EventResult.FAILED, message=str(error)))
+            chunk[index] = Decided(FileReport(path=str(item.path), result=EventResult.FAILED, message=str(error)))
     known: dict[str, int] = {}
     if hashes:
         known = dict(Issue.objects.filter(sha256__in=set(hashes.values())).values_list("sha256", "pk"))
     for item in chunk:
         if isinstance(item, SourceFile) and hashes.get(item.path) in known:
             sha = hashes[item.path]
-            yield _Decided(
+            yield Decided(
                 FileReport(
                     path=str(item.path), result=EventResult.SKIPPED, message=ALREADY_IMPORTED, issue_id=known[sha]
                 ),
@@ -239,7 +239,7 @@ def issues_import_batch(
     parse_timeout = import_parse_timeout(parse_timeout)
     if on_total:
         on_total(count_sources(paths))
-    items = _batch_items(paths, max_bytes=max_bytes, force=force)
+    items = batch_items(paths, max_bytes=max_bytes, force=force)
     # the editors' word dictionary as it is when the batch starts, in every worker
     dictionary = dictionary_entries()
     # everything derivable from the text is derived by the parsers, the SQLite index's grams too (PostgreSQL
@@ -276,7 +276,7 @@ def issues_import_batch(
 
 def import_outcome_write(
     *,
-    outcome: ParseOutcome | _Decided,
+    outcome: ParseOutcome | Decided,
     run: ImportRun | None,
     force: bool = False,
     paper: str | None = None,
@@ -286,7 +286,7 @@ def import_outcome_write(
     """Write one parsed file (or log one settled before parsing) and its import event: what the single writer
     of a local batch does with each file, and what a queued job (``importer.services.jobs``) does with each of
     its files, so the two cannot drift apart."""
-    if isinstance(outcome, _Decided):
+    if isinstance(outcome, Decided):
         file_report, logged = outcome.report, False
         sha256, encoding = outcome.sha256, ""
     else:

@@ -30,9 +30,9 @@ from ..parsing.pipeline import parse_round
 from ..parsing.tokens import use_dictionary
 from .batches import (
     BatchReport,
+    Decided,
     FileReport,
-    _batch_items,
-    _Decided,
+    batch_items,
     import_max_bytes,
     import_outcome_write,
     import_parse_timeout,
@@ -110,9 +110,9 @@ def import_run_queue(
         jobs += 1
         group = []
 
-    for item in _batch_items(paths, max_bytes=max_bytes, force=options.force):
+    for item in batch_items(paths, max_bytes=max_bytes, force=options.force):
         files += 1
-        if isinstance(item, _Decided):
+        if isinstance(item, Decided):
             import_outcome_write(outcome=item, run=run)
             continue
         group.append(item)
