@@ -41,9 +41,8 @@ MSG_BOTH = "Use either `page` or `cursor`, not both."
 
 def bounded_count(queryset: QuerySet, cap: int) -> tuple[int, bool]:
     """How many rows ``queryset`` has, counted up to ``cap``: (count, exact). Past the cap the database stops
-    counting and the count is ``cap`` (a lower bound). A ranked search's window knows its rows already."""
-    window = ranked_ids(queryset)
-    counted = len(window) if window is not None else queryset.order_by().values("pk")[: cap + 1].count()
+    counting and the count is ``cap`` (a lower bound)."""
+    counted = queryset.order_by().values("pk")[: cap + 1].count()
     return (counted, True) if counted <= cap else (cap, False)
 
 
@@ -137,14 +136,13 @@ class ArchivePagination(BasePagination):
         The count reads the matching ids, not a number: when there are at most ``cap`` of them, the pages are
         read among those ids. A filter that matches few rows (a reporter credited once) otherwise had the
         planner walk the date index from the newest row, testing every article of the archive for that
-        one credit (650 ms at a million); among a thousand ids it sorts them instead."""
-        if ranked_ids(queryset) is not None:
-            self.count, self.count_is_exact = bounded_count(queryset, cap)
-            return queryset
-        ids = list(queryset.order_by().values_list("pk", flat=True)[: cap + 1])
+        one credit (650 ms at a million); among a thousand ids it sorts them instead. A ranked search's
+        window holds its ids already, and is paged by them (``_rows``)."""
+        window = ranked_ids(queryset)
+        ids = window if window is not None else list(queryset.order_by().values_list("pk", flat=True)[: cap + 1])
         self.count_is_exact = len(ids) <= cap
         self.count = len(ids) if self.count_is_exact else cap
-        return queryset.filter(ids_in(ids)) if self.count_is_exact else queryset
+        return queryset.filter(ids_in(ids)) if window is None and self.count_is_exact else queryset
 
     def _numbered_page(self, queryset, request) -> list:
         value = request.query_params.get(PAGE_PARAM) or "1"

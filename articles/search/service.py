@@ -13,7 +13,6 @@
   date order, is ``ordering=newest``. The window holds one row more than the count cap and the facet cap,
   so the list's bounded count and its facets, read from the window, still say whether there are more.
 - ``search_newest(queryset=)``: the order of ``ordering=newest``.
-- ``search_total(queryset=)``: how many match, exact up to ``TOTAL_CAP`` and then "at least".
 - ``filter_keyword(queryset=, keyword=)``: articles with that jieba.analyse keyword (from the same index).
 - ``article_snippet(text=, query=)`` / ``article_search_snippet(article=, query=)``: escaped HTML with
   ``<mark>`` around the matches and some context (``snippets``).
@@ -22,7 +21,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
@@ -39,8 +37,6 @@ from .snippets import article_search_snippet, article_snippet
 
 __all__ = [
     "RANK_CANDIDATES",
-    "TOTAL_CAP",
-    "SearchTotal",
     "article_search_snippet",
     "article_snippet",
     "filter_keyword",
@@ -53,13 +49,10 @@ __all__ = [
     "search_articles",
     "search_newest",
     "search_order",
-    "search_total",
 ]
 
 #: Matches ranked per query at least (the newest); see ``ranked_window``.
 RANK_CANDIDATES = 1000
-#: Totals are exact up to this many matches, then reported as "at least".
-TOTAL_CAP = 10_000
 #: Newest first: the order of ties and of ``ordering=newest``.
 NEWEST = ARTICLE_ORDER
 
@@ -199,8 +192,8 @@ def search_order(*, queryset: QuerySet, query: SearchQuery, unfiltered: QuerySet
     )
     window = (queryset if unfiltered is None else unfiltered).filter(ids_in(ranked))
     window = window.order_by(_backend().position(ranked)) if ranked else window
-    window.ranked_ids = ranked  # see RANKED_IDS
-    window.newest_rows = candidates  # see NEWEST_ROWS
+    setattr(window, RANKED_IDS, ranked)
+    setattr(window, NEWEST_ROWS, candidates)
     return window
 
 
@@ -227,18 +220,6 @@ def newest_rows(queryset) -> list[tuple] | None:
 
 def search_newest(*, queryset: QuerySet) -> QuerySet:
     return queryset.order_by(*NEWEST)
-
-
-@dataclass(frozen=True)
-class SearchTotal:
-    count: int
-    exact: bool
-
-
-def search_total(*, queryset: QuerySet, cap: int = TOTAL_CAP) -> SearchTotal:
-    """How many rows ``queryset`` has, counting at most ``cap + 1`` of them."""
-    count = queryset.order_by()[: cap + 1].count()
-    return SearchTotal(count=min(count, cap), exact=count <= cap)
 
 
 def filter_keyword(*, queryset: QuerySet, keyword: str) -> QuerySet:
