@@ -57,12 +57,20 @@ def _expressions() -> dict:
     )
 
 
+@transaction.atomic
 def reporter_counts_refresh(*, reporter_ids: Iterable[int]) -> int:
-    """Recount the counters of these reporters from their own credits and photos; returns rows updated."""
+    """Recount the counters of these reporters from their own credits and photos; returns rows updated.
+
+    The rows are locked in id order first (``FOR NO KEY UPDATE``, the lock the ``UPDATE`` takes itself), as
+    ``reporter_counts_add`` writes them: an ``UPDATE … WHERE id IN`` locks them in the order it finds them
+    on disk, and a recount beside a concurrent import's additions then deadlocked (seen with a plain and a
+    forced import side by side)."""
     ids = sorted({pk for pk in reporter_ids if pk is not None})
     updated = 0
     for start in range(0, len(ids), 500):
-        updated += Reporter.objects.filter(pk__in=ids[start : start + 500]).update(**_expressions())
+        chunk = Reporter.objects.filter(pk__in=ids[start : start + 500])
+        locked = list(chunk.order_by("pk").select_for_update(no_key=True).values_list("pk", flat=True))
+        updated += Reporter.objects.filter(pk__in=locked).update(**_expressions())
     return updated
 
 
